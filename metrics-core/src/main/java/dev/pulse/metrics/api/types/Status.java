@@ -1,0 +1,64 @@
+package dev.pulse.metrics.api.types;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Map;
+
+/**
+ * {@code metav1.Status}, the error body every Kubernetes client decodes. The factories produce the
+ * same reasons and messages as {@code k8s.io/apimachinery/pkg/api/errors}.
+ */
+@JsonPropertyOrder({"kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code"})
+public record Status(String kind, String apiVersion, Map<String, String> metadata, String status, String message,
+    String reason, @JsonInclude(JsonInclude.Include.NON_NULL) Details details, int code) {
+
+  /** {@code metav1.StatusDetails}; empty fields are omitted as Go's omitempty does. */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonPropertyOrder({"name", "group", "kind"})
+  public record Details(String name, String group, String kind) {
+    static final Details NONE = new Details(null, null, null);
+  }
+
+  private static Status failure(int code, String reason, String message, Details details) {
+    return new Status("Status", "v1", Map.of(), "Failure", message, reason, details, code);
+  }
+
+  /** {@code errors.NewNotFound}: {@code nodemetrics.metrics.k8s.io "node-1" not found}. */
+  public static Status notFound(String group, String resource, String name) {
+    String qualified = group.isEmpty() ? resource : resource + "." + group;
+    return failure(404, "NotFound", qualified + " \"" + name + "\" not found", new Details(name, group, resource));
+  }
+
+  /** The generic API server's answer for a path it does not serve. */
+  public static Status pathNotFound() {
+    return failure(404, "NotFound", "the server could not find the requested resource", Details.NONE);
+  }
+
+  /** The generic API server's answer for a method a resource does not support. */
+  public static Status methodNotAllowed() {
+    return failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource",
+        Details.NONE);
+  }
+
+  /** {@code errors.NewBadRequest}. */
+  public static Status badRequest(String message) {
+    return failure(400, "BadRequest", message, null);
+  }
+
+  /** {@code errors.NewMethodNotSupported}. */
+  public static Status methodNotSupported(String group, String resource, String action) {
+    return failure(405, "MethodNotAllowed",
+        action + " is not supported on resources of kind \"" + resource + "." + group + "\"",
+        new Details(null, group, resource));
+  }
+
+  /** The API server's answer when no media type the client accepts can be produced. */
+  public static Status notAcceptable(String message) {
+    return failure(406, "NotAcceptable", message, null);
+  }
+
+  /** {@code errors.NewInternalError}. */
+  public static Status internalError(String message) {
+    return failure(500, "InternalError", "Internal error occurred: " + message, Details.NONE);
+  }
+}

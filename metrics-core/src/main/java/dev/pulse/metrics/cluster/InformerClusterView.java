@@ -1,0 +1,62 @@
+package dev.pulse.metrics.cluster;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Watches Nodes and Running pods through the Kubernetes API. */
+public final class InformerClusterView implements ClusterView, AutoCloseable {
+
+  private final SharedIndexInformer<Node> nodes;
+  private final SharedIndexInformer<Pod> pods;
+  private final RunningPodStore podStore = new RunningPodStore();
+
+  public InformerClusterView(KubernetesClient client) {
+    this.nodes = client.nodes().runnableInformer(0);
+    this.pods = client.pods().inAnyNamespace().withField("status.phase", "Running").runnableInformer(0);
+    this.pods.itemStore(podStore);
+  }
+
+  /**
+   * Starts both informers and waits for their first list, so nothing is served from an empty
+   * view; fails with the API server's error when it cannot be listed.
+   */
+  public void start(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+    CompletableFuture.allOf(nodes.start().toCompletableFuture(), pods.start().toCompletableFuture())
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public List<Node> nodes() {
+    return nodes.getStore().list();
+  }
+
+  @Override
+  public Optional<Node> node(String name) {
+    return Optional.ofNullable(nodes.getStore().getByKey(name));
+  }
+
+  @Override
+  public List<PodMeta> runningPods(String namespace) {
+    return podStore.list(namespace);
+  }
+
+  @Override
+  public Optional<PodMeta> runningPod(String namespace, String name) {
+    return podStore.find(namespace, name);
+  }
+
+  @Override
+  public void close() {
+    nodes.close();
+    pods.close();
+  }
+}

@@ -1,0 +1,94 @@
+package dev.pulse.metrics.cluster;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+
+/**
+ * The pod informer's store, keeping only {@link PodMeta} of Running pods, indexed by namespace
+ * and sorted by name: a pod's spec and status are never held, so memory stays flat as pods grow,
+ * and lists come out in the order the API serves them.
+ */
+final class RunningPodStore implements ItemStore<Pod> {
+
+  private final NavigableMap<String, NavigableMap<String, PodMeta>> byNamespace = new ConcurrentSkipListMap<>();
+
+  @Override
+  public String getKey(Pod pod) {
+    return Cache.metaNamespaceKeyFunc(pod);
+  }
+
+  @Override
+  public Pod put(String key, Pod pod) {
+    // The informer asks the API server for Running pods; checking again keeps the store right
+    // even when a server ignores the field selector.
+    if (pod.getStatus() == null || !"Running".equals(pod.getStatus().getPhase())) {
+      return remove(key);
+    }
+    var meta = pod.getMetadata();
+    PodMeta next = new PodMeta(meta.getNamespace(), meta.getName(),
+        meta.getLabels() == null ? Map.of() : Map.copyOf(meta.getLabels()));
+    PodMeta old = byNamespace.computeIfAbsent(next.namespace(), ns -> new ConcurrentSkipListMap<>()).put(next.name(), next);
+    return toPod(old);
+  }
+
+  @Override
+  public Pod remove(String key) {
+    String[] parts = key.split("/", 2);
+    NavigableMap<String, PodMeta> pods = byNamespace.get(parts[0]);
+    return pods == null ? null : toPod(pods.remove(parts[1]));
+  }
+
+  @Override
+  public Stream<String> keySet() {
+    return all().map(p -> p.namespace() + "/" + p.name());
+  }
+
+  @Override
+  public Stream<Pod> values() {
+    return all().map(RunningPodStore::toPod);
+  }
+
+  @Override
+  public int size() {
+    return byNamespace.values().stream().mapToInt(Map::size).sum();
+  }
+
+  @Override
+  public Pod get(String key) {
+    String[] parts = key.split("/", 2);
+    return toPod(find(parts[0], parts[1]).orElse(null));
+  }
+
+  List<PodMeta> list(String namespace) {
+    if (namespace == null) {
+      return all().toList();
+    }
+    NavigableMap<String, PodMeta> pods = byNamespace.get(namespace);
+    return pods == null ? List.of() : List.copyOf(pods.values());
+  }
+
+  Optional<PodMeta> find(String namespace, String name) {
+    NavigableMap<String, PodMeta> pods = byNamespace.get(namespace);
+    return Optional.ofNullable(pods == null ? null : pods.get(name));
+  }
+
+  private Stream<PodMeta> all() {
+    return byNamespace.values().stream().flatMap(m -> m.values().stream());
+  }
+
+  /** What the informer sees of a stored pod: its identity, labels and phase. */
+  private static Pod toPod(PodMeta meta) {
+    return meta == null ? null : new PodBuilder()
+        .withNewMetadata().withNamespace(meta.namespace()).withName(meta.name()).withLabels(meta.labels()).endMetadata()
+        .withNewStatus().withPhase("Running").endStatus()
+        .build();
+  }
+}

@@ -1,0 +1,155 @@
+package dev.pulse.metrics.scrape;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+
+/**
+ * HTTPS client for kubelets' resource metrics. Connections are kept alive across scrapes so a
+ * steady state costs no TLS handshakes; every request has a hard deadline and a size cap.
+ */
+public final class KubeletClient implements AutoCloseable {
+
+  /**
+   * How Pulse proves who it is to kubelets and checks who they are.
+   *
+   * @param caPem CA bundle that signs kubelet serving certificates; null only with insecure
+   * @param insecure skip verification of kubelet serving certificates (explicit opt-out)
+   * @param clientCertPem client certificate for mTLS, or null
+   * @param clientKeyPem its key, or null
+   * @param bearerToken current bearer token (service account tokens rotate), or null for none
+   */
+  public record Credentials(String caPem, boolean insecure, String clientCertPem, String clientKeyPem,
+      Supplier<String> bearerToken) {}
+
+  /** A complete response body, and when its request started (default sample timestamp). */
+  public record Body(byte[] bytes, int length, long requestStartMillis) {}
+
+  private final Vertx vertx;
+  private final HttpClient http;
+  private final Supplier<String> bearerToken;
+  private final long timeoutMillis;
+  private final int maxResponseBytes;
+
+  public KubeletClient(Vertx vertx, Credentials credentials, Duration timeout, Duration resolution,
+      int maxResponseBytes, int maxConcurrency) {
+    this.vertx = vertx;
+    this.bearerToken = credentials.bearerToken();
+    this.timeoutMillis = timeout.toMillis();
+    this.maxResponseBytes = maxResponseBytes;
+    HttpClientOptions options = new HttpClientOptions()
+        .setSsl(true)
+        .setConnectTimeout((int) timeoutMillis)
+        .setKeepAlive(true)
+        // Outlive the gap between two scrapes, or every scrape would pay a new handshake.
+        .setKeepAliveTimeout((int) Math.max(60, resolution.toSeconds() * 3))
+        .setTryUseCompression(false);
+    if (credentials.insecure()) {
+      options.setTrustAll(true).setVerifyHost(false);
+    } else {
+      options.setVerifyHost(true).setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(credentials.caPem())));
+    }
+    if (credentials.clientCertPem() != null) {
+      options.setKeyCertOptions(new PemKeyCertOptions()
+          .setCertValue(Buffer.buffer(credentials.clientCertPem()))
+          .setKeyValue(Buffer.buffer(credentials.clientKeyPem())));
+    }
+    // Per endpoint: one connection per real kubelet, but simulators serve many nodes on one port.
+    this.http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConcurrency));
+  }
+
+  /** Fetches the endpoint's metrics; fails with a {@link ScrapeFailure} naming the cause. */
+  public Future<Body> fetch(KubeletEndpoint endpoint) {
+    Promise<Body> result = Promise.promise();
+    long started = System.currentTimeMillis();
+    RequestOptions request = new RequestOptions()
+        .setMethod(HttpMethod.GET)
+        .setHost(endpoint.host())
+        .setPort(endpoint.port())
+        .setURI(endpoint.path());
+    String token = bearerToken == null ? null : bearerToken.get();
+    if (token != null && !token.isEmpty()) {
+      request.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+    }
+    long deadline = vertx.setTimer(timeoutMillis, id -> result.tryFail(new ScrapeFailure(ScrapeFailure.Reason.TIMEOUT,
+        "no complete response from " + endpoint + " within " + timeoutMillis + "ms (--kubelet-request-timeout)")));
+    result.future().onComplete(done -> vertx.cancelTimer(deadline));
+
+    http.request(request)
+        .compose(req -> {
+          // Abandon the exchange, connection included, once the deadline has answered for it.
+          result.future().onFailure(e -> req.reset());
+          return req.send();
+        })
+        .onSuccess(response -> {
+          Buffer body = Buffer.buffer(64 * 1024);
+          response.handler(chunk -> {
+            if (body.length() + chunk.length() > maxResponseBytes) {
+              result.tryFail(new ScrapeFailure(ScrapeFailure.Reason.TOO_LARGE, endpoint
+                  + " sent more than " + maxResponseBytes + " bytes (--kubelet-max-response-bytes)"));
+            } else if (!result.future().isComplete()) {
+              body.appendBuffer(chunk);
+            }
+          });
+          response.exceptionHandler(e -> result.tryFail(classify(endpoint, e)));
+          response.endHandler(v -> {
+            if (response.statusCode() == 200) {
+              result.tryComplete(new Body(body.getBytes(), body.length(), started));
+            } else {
+              // The kubelet's error text names the identity and verb it refused: worth a log line.
+              String text = body.getString(0, Math.min(body.length(), 300)).strip();
+              result.tryFail(new ScrapeFailure(ScrapeFailure.Reason.HTTP_STATUS, endpoint + " answered \""
+                  + response.statusCode() + " " + response.statusMessage() + "\"" + hint(response.statusCode())
+                  + (text.isEmpty() ? "" : "; it said: " + text)));
+            }
+          });
+        })
+        .onFailure(e -> result.tryFail(classify(endpoint, e)));
+    return result.future();
+  }
+
+  private static String hint(int status) {
+    return switch (status) {
+      case 401 -> ": the kubelet rejected Pulse's credentials (is webhook authentication enabled on the kubelet?)";
+      case 403 -> ": Pulse's identity may not get nodes/metrics (check its ClusterRole)";
+      case 404 -> ": wrong path (check the node's " + KubeletEndpoint.PATH_ANNOTATION + " annotation)";
+      default -> "";
+    };
+  }
+
+  private static ScrapeFailure classify(KubeletEndpoint endpoint, Throwable e) {
+    if (e instanceof ScrapeFailure f) {
+      return f;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        return new ScrapeFailure(ScrapeFailure.Reason.TLS, "TLS with " + endpoint + " failed: " + t.getMessage()
+            + " (is the kubelet serving certificate signed by the CA Pulse trusts, with this address in its SANs?)");
+      }
+      if (t instanceof ConnectException || t instanceof UnknownHostException
+          || t instanceof io.netty.channel.ConnectTimeoutException) {
+        return new ScrapeFailure(ScrapeFailure.Reason.CONNECTION, "cannot connect to " + endpoint + ": " + t.getMessage());
+      }
+    }
+    return new ScrapeFailure(ScrapeFailure.Reason.CONNECTION, "request to " + endpoint + " failed: " + e);
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}

@@ -1,0 +1,74 @@
+package dev.pulse.metrics.scrape;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a node's kubelet serves resource metrics: address by type priority, port from the flag
+ * or the node's status, path from the node's annotation (kwok and other simulators set it).
+ */
+public record KubeletEndpoint(String host, int port, String path) {
+
+  /** Node annotation that overrides the metrics path, as metrics-server honours it. */
+  public static final String PATH_ANNOTATION = "metrics.k8s.io/resource-metrics-path";
+  static final String DEFAULT_PATH = "/metrics/resource";
+
+  /** How to find kubelets: the relevant flags. */
+  public record Settings(List<String> addressTypes, int defaultPort, boolean useNodeStatusPort) {}
+
+  /** Thrown when a node does not say how to reach its kubelet. */
+  public static final class UnresolvableException extends Exception {
+    UnresolvableException(String message) {
+      super(message);
+    }
+  }
+
+  public static KubeletEndpoint of(Node node, Settings settings) throws UnresolvableException {
+    return new KubeletEndpoint(address(node, settings.addressTypes()), port(node, settings), path(node));
+  }
+
+  private static String address(Node node, List<String> types) throws UnresolvableException {
+    List<NodeAddress> addresses = node.getStatus() == null || node.getStatus().getAddresses() == null
+        ? List.of() : node.getStatus().getAddresses();
+    for (String type : types) {
+      for (NodeAddress a : addresses) {
+        if (type.equals(a.getType()) && a.getAddress() != null && !a.getAddress().isEmpty()) {
+          return a.getAddress();
+        }
+      }
+    }
+    throw new UnresolvableException("no address of type " + String.join(", ", types)
+        + " in status.addresses " + addresses.stream().map(a -> a.getType() + "=" + a.getAddress()).toList()
+        + " (see --kubelet-preferred-address-types)");
+  }
+
+  private static int port(Node node, Settings settings) {
+    if (settings.useNodeStatusPort() && node.getStatus() != null && node.getStatus().getDaemonEndpoints() != null
+        && node.getStatus().getDaemonEndpoints().getKubeletEndpoint() != null) {
+      Integer port = node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort();
+      if (port != null && port > 0) {
+        return port;
+      }
+    }
+    return settings.defaultPort();
+  }
+
+  private static String path(Node node) throws UnresolvableException {
+    Map<String, String> annotations = node.getMetadata().getAnnotations();
+    String path = annotations == null ? null : annotations.get(PATH_ANNOTATION);
+    if (path == null || path.isEmpty()) {
+      return DEFAULT_PATH;
+    }
+    if (!path.startsWith("/")) {
+      throw new UnresolvableException("annotation " + PATH_ANNOTATION + " must be an absolute path, got \"" + path + "\"");
+    }
+    return path;
+  }
+
+  @Override
+  public String toString() {
+    return "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + path;
+  }
+}

@@ -1,0 +1,233 @@
+package dev.pulse.metrics.scrape;
+
+import dev.pulse.metrics.api.selector.LabelSelector;
+import dev.pulse.metrics.cluster.ClusterView;
+import dev.pulse.metrics.storage.MetricsStore;
+import io.fabric8.kubernetes.api.model.Node;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scrapes every selected node once per resolution. Each node keeps a stable phase within the
+ * first part of the interval (so its samples are one resolution apart and kubelets are not hit
+ * all at once), at most a bounded number of requests run at a time, and a node still being
+ * scraped is not scraped again. All state lives on one Vert.x context; decoding runs on workers.
+ */
+public final class Scraper {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Scraper.class);
+  /** Spread per node, as metrics-server staggers, but capped at half the interval instead of 4s. */
+  private static final long SPREAD_PER_NODE_MILLIS = 8;
+
+  private final Vertx vertx;
+  private final ClusterView cluster;
+  private final KubeletClient client;
+  private final MetricsStore store;
+  private final LabelSelector nodeSelector;
+  private final KubeletEndpoint.Settings endpoints;
+  private final long resolutionMillis;
+  private final int maxConcurrency;
+
+  private final Timer requestDuration;
+  private final Timer cycleDuration;
+  private final Map<ScrapeFailure.Reason, Counter> failures = new EnumMap<>(ScrapeFailure.Reason.class);
+  private final Counter rejectedSamples;
+  private final Counter skipped;
+  private final AtomicInteger lastSucceeded = new AtomicInteger();
+  private final AtomicInteger lastFailed = new AtomicInteger();
+  private final AtomicLong lastCycleStart = new AtomicLong();
+
+  private final Queue<Runnable> waiting = new ArrayDeque<>();
+  private final Set<String> inFlight = new HashSet<>();
+  private final Set<String> failing = new HashSet<>();
+  private int running;
+  private Context context;
+  private long periodic = -1;
+
+  public Scraper(Vertx vertx, ClusterView cluster, KubeletClient client, MetricsStore store, LabelSelector nodeSelector,
+      KubeletEndpoint.Settings endpoints, Duration resolution, int maxConcurrency, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.cluster = cluster;
+    this.client = client;
+    this.store = store;
+    this.nodeSelector = nodeSelector;
+    this.endpoints = endpoints;
+    this.resolutionMillis = resolution.toMillis();
+    this.maxConcurrency = maxConcurrency;
+    // No per-node label: its cardinality grows with the cluster (a metrics-server pain point).
+    this.requestDuration = Timer.builder("pulse.kubelet.request.duration")
+        .description("Duration of kubelet resource-metrics requests, decoding included")
+        .publishPercentileHistogram().register(registry);
+    this.cycleDuration = Timer.builder("pulse.scrape.cycle.duration")
+        .description("Time from the start of a scrape cycle until its last node finished")
+        .publishPercentileHistogram().register(registry);
+    for (ScrapeFailure.Reason reason : ScrapeFailure.Reason.values()) {
+      failures.put(reason, Counter.builder("pulse.kubelet.scrape.errors").tag("reason", reason.label())
+          .description("Failed node scrapes by cause").register(registry));
+    }
+    this.rejectedSamples = Counter.builder("pulse.kubelet.rejected.samples")
+        .description("Samples dropped as unusable (NaN, negative, missing labels)").register(registry);
+    this.skipped = Counter.builder("pulse.kubelet.scrape.skipped")
+        .description("Scrapes skipped because the node's previous scrape was still running").register(registry);
+    registry.gauge("pulse.scrape.nodes", List.of(Tag.of("result", "succeeded")), lastSucceeded);
+    registry.gauge("pulse.scrape.nodes", List.of(Tag.of("result", "failed")), lastFailed);
+  }
+
+  /** Starts scraping now and then every resolution. */
+  public void start() {
+    context = vertx.getOrCreateContext();
+    context.runOnContext(v -> {
+      cycle();
+      periodic = vertx.setPeriodic(resolutionMillis, id -> cycle());
+    });
+  }
+
+  public void stop() {
+    if (periodic >= 0) {
+      vertx.cancelTimer(periodic);
+    }
+  }
+
+  /** Wall-clock start of the latest cycle, 0 before the first: liveness is judged on it. */
+  public long lastCycleStartMillis() {
+    return lastCycleStart.get();
+  }
+
+  /** Runs one cycle outside the schedule; completes when every node of it is done. For harnesses. */
+  public Future<Void> scrapeOnce() {
+    if (context == null) {
+      context = vertx.getOrCreateContext();
+    }
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> cycle().onComplete(done));
+    return done.future();
+  }
+
+  private Future<Void> cycle() {
+    long start = System.currentTimeMillis();
+    lastCycleStart.set(start);
+    List<Node> nodes = cluster.nodes().stream()
+        .filter(n -> nodeSelector.matches(n.getMetadata().getLabels()))
+        .toList();
+    store.retainNodes(nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet()));
+
+    Promise<Void> done = Promise.promise();
+    AtomicInteger pending = new AtomicInteger(nodes.size());
+    AtomicInteger succeeded = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    Runnable finishOne = () -> {
+      if (pending.decrementAndGet() == 0) {
+        cycleDuration.record(System.currentTimeMillis() - start, TimeUnit.MILLISECONDS);
+        lastSucceeded.set(succeeded.get());
+        lastFailed.set(failed.get());
+        done.complete();
+      }
+    };
+    if (nodes.isEmpty()) {
+      lastSucceeded.set(0);
+      lastFailed.set(0);
+      done.complete();
+      return done.future();
+    }
+    long spread = Math.min(SPREAD_PER_NODE_MILLIS * nodes.size(), resolutionMillis / 2);
+    for (Node node : nodes) {
+      String name = node.getMetadata().getName();
+      if (inFlight.contains(name)) {
+        skipped.increment();
+        LOG.debug("node {}: previous scrape still running, skipping this cycle", name);
+        finishOne.run();
+        continue;
+      }
+      inFlight.add(name);
+      Runnable scrape = () -> scrape(node).onComplete(ok -> {
+        (ok.result() ? succeeded : failed).incrementAndGet();
+        inFlight.remove(name);
+        finishOne.run();
+        drain();
+      });
+      vertx.setTimer(Math.max(1, phase(name, spread)), id -> {
+        waiting.add(scrape);
+        drain();
+      });
+    }
+    return done.future();
+  }
+
+  /** A node's fixed offset within the spread window, from its name. */
+  private static long phase(String node, long spread) {
+    return spread == 0 ? 0 : Math.floorMod(node.hashCode() * 0x9E3779B1L, spread);
+  }
+
+  private void drain() {
+    while (running < maxConcurrency && !waiting.isEmpty()) {
+      running++;
+      waiting.poll().run();
+    }
+  }
+
+  /** Scrapes and stores one node; the future says whether it succeeded and never fails. */
+  private Future<Boolean> scrape(Node node) {
+    String name = node.getMetadata().getName();
+    long started = System.nanoTime();
+    Future<KubeletReport> report;
+    try {
+      KubeletEndpoint endpoint = KubeletEndpoint.of(node, endpoints);
+      report = client.fetch(endpoint).compose(body -> vertx.executeBlocking(() -> decodeAndStore(name, body), false));
+    } catch (KubeletEndpoint.UnresolvableException e) {
+      report = Future.failedFuture(new ScrapeFailure(ScrapeFailure.Reason.NO_ENDPOINT, e.getMessage()));
+    }
+    return report.transform(result -> {
+      running--;
+      requestDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      if (result.succeeded()) {
+        rejectedSamples.increment(result.result().rejectedSamples());
+        if (failing.remove(name)) {
+          LOG.info("node {}: scrape recovered", name);
+        }
+        return Future.succeededFuture(true);
+      }
+      ScrapeFailure failure = result.cause() instanceof ScrapeFailure f ? f
+          : new ScrapeFailure(ScrapeFailure.Reason.CONNECTION, String.valueOf(result.cause()));
+      failures.get(failure.reason()).increment();
+      store.recordFailure(name);
+      if (failing.add(name)) {
+        LOG.warn("node {}: scrape failed ({}): {} (repeats are logged at debug until it recovers)",
+            name, failure.reason().label(), failure.getMessage());
+      } else {
+        LOG.debug("node {}: scrape failed again ({}): {}", name, failure.reason().label(), failure.getMessage());
+      }
+      return Future.succeededFuture(false);
+    });
+  }
+
+  private KubeletReport decodeAndStore(String node, KubeletClient.Body body) throws ScrapeFailure {
+    KubeletReport report;
+    try {
+      report = ResourceMetricsDecoder.decode(body.bytes(), body.length(), body.requestStartMillis());
+    } catch (DecodeException e) {
+      throw new ScrapeFailure(ScrapeFailure.Reason.DECODE, "response is not Prometheus text: " + e.getMessage());
+    }
+    store.recordSuccess(node, report);
+    return report;
+  }
+}

@@ -1,0 +1,186 @@
+package dev.pulse.metrics.server;
+
+import dev.pulse.metrics.api.GoDurations;
+import dev.pulse.metrics.api.MetricsApi;
+import dev.pulse.metrics.api.selector.LabelSelector;
+import dev.pulse.metrics.api.selector.SelectorException;
+import dev.pulse.metrics.cluster.ClusterView;
+import dev.pulse.metrics.cluster.InformerClusterView;
+import dev.pulse.metrics.config.AggregatorOptions;
+import dev.pulse.metrics.scrape.KubeletClient;
+import dev.pulse.metrics.scrape.KubeletEndpoint;
+import dev.pulse.metrics.scrape.Scraper;
+import dev.pulse.metrics.storage.MetricsStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Assembles and runs the pipeline: informers → scraper → store → API server. */
+public final class Aggregator implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Aggregator.class);
+  private static final Duration INFORMER_SYNC_TIMEOUT = Duration.ofMinutes(1);
+
+  private final Vertx vertx;
+  private final InformerClusterView cluster;
+  private final KubeletClient kubelets;
+  private final Scraper scraper;
+  private final AggregatorServer server;
+  private final int port;
+
+  private Aggregator(Vertx vertx, InformerClusterView cluster, KubeletClient kubelets, Scraper scraper,
+      AggregatorServer server, int port) {
+    this.vertx = vertx;
+    this.cluster = cluster;
+    this.kubelets = kubelets;
+    this.scraper = scraper;
+    this.server = server;
+    this.port = port;
+  }
+
+  /** The port the API listens on. */
+  public int port() {
+    return port;
+  }
+
+  /**
+   * Starts everything and returns once the API is listening.
+   *
+   * @param inCluster whether the client configuration came from the pod's service account
+   */
+  public static Aggregator start(AggregatorOptions options, KubernetesClient client, boolean inCluster)
+      throws StartupException, InterruptedException {
+    LabelSelector nodeSelector;
+    try {
+      nodeSelector = LabelSelector.parse(options.nodeSelector);
+    } catch (SelectorException e) {
+      throw new StartupException("--node-selector: " + e.getMessage());
+    }
+    KubeletClient.Credentials credentials;
+    try {
+      credentials = KubeletCredentials.from(options, client.getConfiguration(), inCluster);
+    } catch (IOException e) {
+      throw new StartupException("cannot read kubelet TLS material: " + e.getMessage(), e);
+    }
+    ServingCertificate certificate;
+    try {
+      certificate = options.tlsCertFile == null ? ServingCertificate.selfSigned()
+          : ServingCertificate.read(options.tlsCertFile, options.tlsPrivateKeyFile);
+    } catch (IOException e) {
+      throw new StartupException("cannot read the serving certificate: " + e.getMessage(), e);
+    }
+    if (options.tlsCertFile == null) {
+      LOG.warn("no --tls-cert-file: serving with a self-signed certificate for localhost;"
+          + " the aggregation layer cannot verify it");
+    }
+
+    InformerClusterView cluster = new InformerClusterView(client);
+    try {
+      cluster.start(INFORMER_SYNC_TIMEOUT);
+    } catch (ExecutionException | TimeoutException e) {
+      cluster.close();
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new StartupException("cannot list nodes and pods from the API server at "
+          + client.getConfiguration().getMasterUrl() + ": " + cause.getMessage()
+          + " (check the kubeconfig and that the identity may list/watch nodes and pods)", cause);
+    }
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+
+    Duration resolution = options.metricResolution;
+    MetricsStore store = new MetricsStore(resolution.toMillis(), options.kubeletFailureTolerance);
+    Gauge.builder("pulse.storage.points", store, MetricsStore::nodeSeries).tag("type", "node")
+        .description("Series held in memory").register(registry);
+    Gauge.builder("pulse.storage.points", store, MetricsStore::containerSeries).tag("type", "container")
+        .description("Series held in memory").register(registry);
+    DistributionSummary freshness = DistributionSummary.builder("pulse.api.metric.freshness")
+        .baseUnit("seconds").description("Age of the metrics served, per object").publishPercentileHistogram()
+        .register(registry);
+
+    Vertx vertx = Vertx.vertx();
+    KubeletClient kubelets = new KubeletClient(vertx, credentials, options.kubeletRequestTimeout, resolution,
+        options.kubeletMaxResponseBytes, options.kubeletMaxConcurrency);
+    KubeletEndpoint.Settings endpoints = new KubeletEndpoint.Settings(options.kubeletPreferredAddressTypes,
+        options.kubeletPort, options.kubeletUseNodeStatusPort);
+    Scraper scraper = new Scraper(vertx, cluster, kubelets, store, nodeSelector, endpoints, resolution,
+        options.kubeletMaxConcurrency, registry);
+    MetricsApi api = new MetricsApi(cluster, store, nodeSelector, Clock.systemUTC(),
+        ageMillis -> freshness.record(ageMillis / 1000.0));
+    AggregatorServer server = new AggregatorServer(vertx, api, probes(scraper, store, resolution), registry);
+
+    int port;
+    try {
+      port = server.start(options.bindAddress, options.securePort, certificate)
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      kubelets.close();
+      cluster.close();
+      vertx.close();
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new StartupException("cannot listen on " + options.bindAddress + ":" + options.securePort + ": "
+          + cause.getMessage(), cause);
+    }
+    if (options.tlsCertFile != null) {
+      server.reloadCertificateFrom(options.tlsCertFile, options.tlsPrivateKeyFile, options.tlsReloadInterval);
+    }
+    scraper.start();
+    LOG.info("serving metrics.k8s.io/v1beta1 on https://{}:{}, scraping every {}", options.bindAddress, port,
+        GoDurations.format(resolution));
+    return new Aggregator(vertx, cluster, kubelets, scraper, server, port);
+  }
+
+  /**
+   * Liveness: the scrape loop keeps ticking (1.5 × resolution, as metrics-server). Readiness:
+   * there are metrics to serve.
+   */
+  private static AggregatorServer.Probes probes(Scraper scraper, MetricsStore store, Duration resolution) {
+    long maxTickAge = resolution.toMillis() * 3 / 2;
+    Health livez = new Health("livez")
+        .add("ping", () -> null)
+        .add("metric-collection-timely", () -> {
+          long age = System.currentTimeMillis() - scraper.lastCycleStartMillis();
+          return age <= maxTickAge ? null : "last scrape cycle started " + age + "ms ago, more than " + maxTickAge + "ms";
+        });
+    Health readyz = new Health("readyz")
+        .add("ping", () -> null)
+        .add("metric-storage-ready", () -> store.ready() ? null : "no metrics to serve yet");
+    return new AggregatorServer.Probes(livez, readyz, livez);
+  }
+
+  @Override
+  public void close() {
+    scraper.stop();
+    server.close();
+    kubelets.close();
+    cluster.close();
+    vertx.close();
+  }
+
+  /** For harnesses that drive cycles themselves. */
+  Scraper scraper() {
+    return scraper;
+  }
+
+  ClusterView cluster() {
+    return cluster;
+  }
+}

@@ -1,0 +1,46 @@
+package dev.pulse.metrics.server;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A named set of checks rendered as Kubernetes health endpoints do: {@code ok}, or one line per
+ * check ({@code [+]name ok} / {@code [-]name failed: reason}) with {@code ?verbose} or on failure.
+ */
+final class Health {
+
+  /** A check returns null when healthy, else why not. */
+  private final Map<String, Supplier<String>> checks = new LinkedHashMap<>();
+  private final String endpoint;
+
+  Health(String endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  Health add(String name, Supplier<String> check) {
+    checks.put(name, check);
+    return this;
+  }
+
+  /** The HTTP status and text body for one probe. */
+  record Result(int status, String body) {}
+
+  Result evaluate(boolean verbose) {
+    StringBuilder lines = new StringBuilder();
+    boolean healthy = true;
+    for (Map.Entry<String, Supplier<String>> check : checks.entrySet()) {
+      String problem = check.getValue().get();
+      if (problem == null) {
+        lines.append("[+]").append(check.getKey()).append(" ok\n");
+      } else {
+        healthy = false;
+        lines.append("[-]").append(check.getKey()).append(" failed: ").append(problem).append('\n');
+      }
+    }
+    if (healthy) {
+      return new Result(200, verbose ? lines + endpoint + " check passed\n" : "ok");
+    }
+    return new Result(500, lines + endpoint + " check failed\n");
+  }
+}
