@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,6 +23,9 @@ public final class AggregatorOptions {
       return GoDurations.parse(value);
     }
   }
+
+  @Mixin
+  public final AuthOptions auth = new AuthOptions();
 
   @Option(names = "--kubeconfig", description = "Kubeconfig file; in-cluster configuration when empty.")
   public Path kubeconfig;

@@ -4,6 +4,7 @@ import dev.pulse.metrics.api.GoDurations;
 import dev.pulse.metrics.api.MetricsApi;
 import dev.pulse.metrics.api.selector.LabelSelector;
 import dev.pulse.metrics.api.selector.SelectorException;
+import dev.pulse.metrics.auth.AccessControl;
 import dev.pulse.metrics.cluster.ClusterView;
 import dev.pulse.metrics.cluster.InformerClusterView;
 import dev.pulse.metrics.config.AggregatorOptions;
@@ -12,6 +13,7 @@ import dev.pulse.metrics.scrape.KubeletEndpoint;
 import dev.pulse.metrics.scrape.Scraper;
 import dev.pulse.metrics.storage.MetricsStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -30,22 +32,24 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Assembles and runs the pipeline: informers → scraper → store → API server. */
+/** Assembles and runs the pipeline: informers → scraper → store → API server behind access control. */
 public final class Aggregator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Aggregator.class);
   private static final Duration INFORMER_SYNC_TIMEOUT = Duration.ofMinutes(1);
 
   private final Vertx vertx;
+  private final AccessControl access;
   private final InformerClusterView cluster;
   private final KubeletClient kubelets;
   private final Scraper scraper;
   private final AggregatorServer server;
   private final int port;
 
-  private Aggregator(Vertx vertx, InformerClusterView cluster, KubeletClient kubelets, Scraper scraper,
-      AggregatorServer server, int port) {
+  private Aggregator(Vertx vertx, AccessControl access, InformerClusterView cluster, KubeletClient kubelets,
+      Scraper scraper, AggregatorServer server, int port) {
     this.vertx = vertx;
+    this.access = access;
     this.cluster = cluster;
     this.kubelets = kubelets;
     this.scraper = scraper;
@@ -89,11 +93,22 @@ public final class Aggregator implements AutoCloseable {
           + " the aggregation layer cannot verify it");
     }
 
+    AccessControl access;
+    try {
+      access = AccessControl.start(client, options.auth);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new StartupException("cannot read the authentication CAs: " + e.getMessage(), e);
+    } catch (KubernetesClientException e) {
+      throw new StartupException("cannot read kube-system/extension-apiserver-authentication: " + e.getMessage()
+          + " (bind the aggregator's identity to the Role extension-apiserver-authentication-reader in kube-system)", e);
+    }
+
     InformerClusterView cluster = new InformerClusterView(client);
     try {
       cluster.start(INFORMER_SYNC_TIMEOUT);
     } catch (ExecutionException | TimeoutException e) {
       cluster.close();
+      access.close();
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new StartupException("cannot list nodes and pods from the API server at "
           + client.getConfiguration().getMasterUrl() + ": " + cause.getMessage()
@@ -125,7 +140,7 @@ public final class Aggregator implements AutoCloseable {
         options.kubeletMaxConcurrency, registry);
     MetricsApi api = new MetricsApi(cluster, store, nodeSelector, Clock.systemUTC(),
         ageMillis -> freshness.record(ageMillis / 1000.0));
-    AggregatorServer server = new AggregatorServer(vertx, api, probes(scraper, store, resolution), registry);
+    AggregatorServer server = new AggregatorServer(vertx, api, access, probes(scraper, store, resolution), registry);
 
     int port;
     try {
@@ -134,6 +149,7 @@ public final class Aggregator implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       kubelets.close();
       cluster.close();
+      access.close();
       vertx.close();
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new StartupException("cannot listen on " + options.bindAddress + ":" + options.securePort + ": "
@@ -145,7 +161,7 @@ public final class Aggregator implements AutoCloseable {
     scraper.start();
     LOG.info("serving metrics.k8s.io/v1beta1 on https://{}:{}, scraping every {}", options.bindAddress, port,
         GoDurations.format(resolution));
-    return new Aggregator(vertx, cluster, kubelets, scraper, server, port);
+    return new Aggregator(vertx, access, cluster, kubelets, scraper, server, port);
   }
 
   /**
@@ -172,6 +188,7 @@ public final class Aggregator implements AutoCloseable {
     server.close();
     kubelets.close();
     cluster.close();
+    access.close();
     vertx.close();
   }
 

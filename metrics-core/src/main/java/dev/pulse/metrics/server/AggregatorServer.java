@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.metrics.api.ApiRequest;
 import dev.pulse.metrics.api.MetricsApi;
 import dev.pulse.metrics.api.types.Status;
+import dev.pulse.metrics.api.types.MetricsGroup;
+import dev.pulse.metrics.auth.AccessAttributes;
+import dev.pulse.metrics.auth.AccessControl;
+import dev.pulse.metrics.auth.AuthRequest;
+import dev.pulse.metrics.auth.Authentication;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -16,24 +21,31 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTPS front: health probes, own metrics, and the metrics.k8s.io API. An API request passes
- * a pipeline of route handlers — resolve what it asks for, then serve it — so that
- * authentication and authorization slot in between without touching either end.
+ * The HTTPS front: health probes, own metrics, and the metrics.k8s.io API. Every other request
+ * passes a pipeline of route handlers — describe what it asks for, authenticate the caller,
+ * authorize the request, serve it — each stage doing one thing and handing over through the
+ * routing context.
  */
 public final class AggregatorServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(AggregatorServer.class);
-  /** Routing-context key of the parsed {@link ApiRequest}. */
-  static final String API_REQUEST = ApiRequest.class.getName();
+  private static final String API_REQUEST = "pulse.apiRequest";
+  private static final String ATTRIBUTES = "pulse.attributes";
   private static final String STARTED = "pulse.started";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,14 +54,16 @@ public final class AggregatorServer {
 
   private final Vertx vertx;
   private final MetricsApi api;
+  private final AccessControl access;
   private final Probes probes;
   private final PrometheusMeterRegistry registry;
   private final AtomicReference<ServingCertificate> certificate = new AtomicReference<>();
   private HttpServer server;
 
-  AggregatorServer(Vertx vertx, MetricsApi api, Probes probes, PrometheusMeterRegistry registry) {
+  AggregatorServer(Vertx vertx, MetricsApi api, AccessControl access, Probes probes, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.api = api;
+    this.access = access;
     this.probes = probes;
     this.registry = registry;
   }
@@ -61,15 +75,16 @@ public final class AggregatorServer {
     router.get("/livez").handler(ctx -> probe(ctx, probes.livez()));
     router.get("/readyz").handler(ctx -> probe(ctx, probes.readyz()));
     router.get("/healthz").handler(ctx -> probe(ctx, probes.healthz()));
+    router.route().handler(this::describe);
+    router.route().handler(this::authenticate);
+    router.route().handler(this::authorize);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
         .end(registry.scrape()));
-    router.route().handler(this::resolve);
     router.route().handler(this::serve);
     server = vertx.createHttpServer(Tls.serverOptions(cert)).requestHandler(router);
     return server.listen(port, host).map(HttpServer::actualPort);
   }
-
   Future<Void> close() {
     return server == null ? Future.succeededFuture() : server.close();
   }
@@ -102,37 +117,110 @@ public final class AggregatorServer {
         .end(result.body());
   }
 
-  /** First stage: what is asked for, or the API server's answer for a path or method Pulse does not serve. */
-  private void resolve(RoutingContext ctx) {
+  /** What the request asks for, in API terms and in authorization terms. */
+  private void describe(RoutingContext ctx) {
     ctx.put(STARTED, System.nanoTime());
     Map<String, String> query = new HashMap<>();
     ctx.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
-    var request = ApiRequest.parse(ctx.request().path(), query);
-    if (request.isEmpty()) {
-      respond(ctx, "none", "none", new MetricsApi.Response(404, Status.pathNotFound()));
-      return;
-    }
-    if (ctx.request().method() != HttpMethod.GET) {
-      respond(ctx, resourceTag(request.get()), ctx.request().method().name().toLowerCase(),
-          new MetricsApi.Response(405, Status.methodNotAllowed()));
-      return;
-    }
-    ctx.put(API_REQUEST, request.get());
+    Optional<ApiRequest> request = ApiRequest.parse(ctx.request().path(), query);
+    String verb = verb(ctx.request().method(), request.orElse(null));
+    AccessAttributes attributes = request.filter(r -> !r.isDiscovery())
+        .map(r -> new AccessAttributes(null, verb, r.path(), MetricsGroup.GROUP, MetricsGroup.VERSION,
+            r.resource().path, r.namespace(), r.name()))
+        .orElse(AccessAttributes.nonResource(null, verb, ctx.request().path()));
+    request.ifPresent(r -> ctx.put(API_REQUEST, r));
+    ctx.put(ATTRIBUTES, attributes);
     ctx.next();
   }
 
-  /** Last stage: the answer. */
+  /** Kubernetes request verbs: reads are get/list/watch, other methods their own verbs. */
+  private static String verb(HttpMethod method, ApiRequest request) {
+    if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+      return request == null ? "get" : request.verb();
+    }
+    return switch (method.name()) {
+      case "POST" -> "create";
+      case "PUT" -> "update";
+      case "PATCH" -> "patch";
+      case "DELETE" -> "delete";
+      default -> method.name().toLowerCase(Locale.ROOT);
+    };
+  }
+
+  /** Who is asking: 401 for bad credentials, anonymous for none. */
+  private void authenticate(RoutingContext ctx) {
+    AuthRequest request = new AuthRequest(peerChain(ctx), headers(ctx));
+    Future.fromCompletionStage(access.authenticate(request), vertx.getOrCreateContext()).onComplete(result -> {
+      Authentication authn = result.succeeded() ? result.result()
+          : new Authentication(null, String.valueOf(result.cause()));
+      if (!authn.authenticated()) {
+        LOG.debug("unauthenticated request to {}: {}", ctx.request().path(), authn.error());
+        respond(ctx, new MetricsApi.Response(401, Status.unauthorized()));
+        return;
+      }
+      AccessAttributes attributes = ctx.get(ATTRIBUTES);
+      ctx.put(ATTRIBUTES, attributes.withUser(authn.user()));
+      ctx.next();
+    });
+  }
+
+  /** May they: a SubjectAccessReview, unless the path is always allowed; 403 names what was refused. */
+  private void authorize(RoutingContext ctx) {
+    AccessAttributes attributes = ctx.get(ATTRIBUTES);
+    if (access.alwaysAllowed(ctx.request().path())) {
+      ctx.next();
+      return;
+    }
+    Future.fromCompletionStage(access.authorize(attributes), vertx.getOrCreateContext()).onComplete(result -> {
+      if (result.succeeded() && result.result().allowed()) {
+        ctx.next();
+        return;
+      }
+      String reason = result.succeeded() ? result.result().reason() : String.valueOf(result.cause());
+      String why = attributes.forbiddenMessage(reason);
+      Status status = attributes.resourceRequest()
+          ? Status.forbidden(attributes.group(), attributes.resource(), attributes.name() == null ? "" : attributes.name(), why)
+          : Status.forbidden("", "", "", why);
+      respond(ctx, new MetricsApi.Response(403, status));
+    });
+  }
+
+  /** The answer, or the API server's answer for a path or method Pulse does not serve. */
   private void serve(RoutingContext ctx) {
     ApiRequest request = ctx.get(API_REQUEST);
-    respond(ctx, resourceTag(request), request.verb(), api.serve(request, ctx.request().getHeader(HttpHeaders.ACCEPT)));
+    if (request == null) {
+      respond(ctx, new MetricsApi.Response(404, Status.pathNotFound()));
+    } else if (ctx.request().method() != HttpMethod.GET) {
+      respond(ctx, new MetricsApi.Response(405, Status.methodNotAllowed()));
+    } else {
+      respond(ctx, api.serve(request, ctx.request().getHeader(HttpHeaders.ACCEPT)));
+    }
+  }
+
+  private static List<X509Certificate> peerChain(RoutingContext ctx) {
+    try {
+      return ctx.request().connection().peerCertificates().stream()
+          .filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).toList();
+    } catch (SSLPeerUnverifiedException e) {
+      return List.of();
+    }
+  }
+
+  private static Map<String, List<String>> headers(RoutingContext ctx) {
+    Map<String, List<String>> headers = new HashMap<>();
+    ctx.request().headers().forEach(h ->
+        headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue()));
+    return headers;
   }
 
   private static String resourceTag(ApiRequest request) {
-    return request.isDiscovery() ? "discovery" : request.resource().path;
+    return request == null ? "none" : request.isDiscovery() ? "discovery" : request.resource().path;
   }
 
-  private void respond(RoutingContext ctx, String resource, String verb, MetricsApi.Response response) {
+  private void respond(RoutingContext ctx, MetricsApi.Response response) {
     long started = ctx.get(STARTED);
+    AccessAttributes attributes = ctx.get(ATTRIBUTES);
+    String resource = resourceTag(ctx.get(API_REQUEST));
     Buffer body;
     int status = response.status();
     try {
@@ -146,7 +234,7 @@ public final class AggregatorServer {
     int code = status;
     ctx.addEndHandler(v -> Timer.builder("pulse.api.request.duration")
         .description("API requests by resource, verb and HTTP status")
-        .tags("resource", resource, "verb", verb, "code", Integer.toString(code))
+        .tags("resource", resource, "verb", attributes.verb(), "code", Integer.toString(code))
         .publishPercentileHistogram()
         .register(registry)
         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));

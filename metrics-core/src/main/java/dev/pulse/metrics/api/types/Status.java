@@ -40,6 +40,25 @@ public record Status(String kind, String apiVersion, Map<String, String> metadat
         Details.NONE);
   }
 
+  /** The API server's answer to missing or bad credentials. */
+  public static Status unauthorized() {
+    return failure(401, "Unauthorized", "Unauthorized", null);
+  }
+
+  /**
+   * {@code errors.NewForbidden}: {@code pods.metrics.k8s.io is forbidden: User "x" cannot list ...};
+   * for a non-resource path (group and resource empty) just {@code forbidden: User "x" cannot get path ...}.
+   */
+  public static Status forbidden(String group, String resource, String name, String why) {
+    if (resource.isEmpty()) {
+      return failure(403, "Forbidden", "forbidden: " + why, Details.NONE);
+    }
+    String qualified = group.isEmpty() ? resource : resource + "." + group;
+    String subject = name.isEmpty() ? qualified : qualified + " \"" + name + "\"";
+    return failure(403, "Forbidden", subject + " is forbidden: " + why,
+        new Details(name.isEmpty() ? null : name, group, resource));
+  }
+
   /** {@code errors.NewBadRequest}. */
   public static Status badRequest(String message) {
     return failure(400, "BadRequest", message, null);
