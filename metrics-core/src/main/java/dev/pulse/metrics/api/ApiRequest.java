@@ -41,7 +41,9 @@ public record ApiRequest(Resource resource, String verb, String namespace, Strin
       return Optional.empty();
     }
     String[] seg = p.substring(PREFIX.length()).split("/", -1);
-    boolean watch = "true".equals(query.get("watch")) || "1".equals(query.get("watch"));
+    // The API server's bool rule for query parameters: any value but "0" or "false" (any case) is true.
+    String w = query.get("watch");
+    boolean watch = w != null && !w.equals("0") && !w.equalsIgnoreCase("false");
     if (seg[0].equals(Resource.NODES.path) && seg.length <= 2) {
       return Optional.ofNullable(resourceRequest(Resource.NODES, null, seg.length == 2 ? seg[1] : null, watch, p, query));
     }
@@ -59,7 +61,8 @@ public record ApiRequest(Resource resource, String verb, String namespace, Strin
     if (namespace != null && namespace.isEmpty() || name != null && name.isEmpty()) {
       return null;
     }
-    String verb = watch ? "watch" : name == null ? "list" : "get";
+    // As in the API server's RequestInfo, only a request without a name can be a watch.
+    String verb = name != null ? "get" : watch ? "watch" : "list";
     return new ApiRequest(resource, verb, namespace, name, path, query);
   }
 }

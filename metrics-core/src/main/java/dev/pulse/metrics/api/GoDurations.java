@@ -66,15 +66,16 @@ public final class GoDurations {
    */
   public static Duration parse(String text) {
     String s = text.trim();
+    boolean negative = s.startsWith("-");
+    if (negative || s.startsWith("+")) {
+      s = s.substring(1);
+    }
+    // As in Go, checked after the sign: "-0" is zero, and a lone sign is no duration.
     if (s.equals("0")) {
       return Duration.ZERO;
     }
     if (s.isEmpty()) {
       throw new IllegalArgumentException("invalid duration \"" + text + "\"");
-    }
-    boolean negative = s.startsWith("-");
-    if (negative || s.startsWith("+")) {
-      s = s.substring(1);
     }
     double total = 0;
     int i = 0;

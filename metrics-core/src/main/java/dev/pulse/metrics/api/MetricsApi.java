@@ -106,7 +106,7 @@ public final class MetricsApi {
       return one(output, include, item);
     }
     LabelSelector labels = LabelSelector.parse(request.labelSelector());
-    FieldSelector fields = FieldSelector.parse(request.fieldSelector());
+    FieldSelector fields = FieldSelector.parse(request.fieldSelector()).requireObjectMetaFields();
     List<Tables.Item> items = new ArrayList<>();
     cluster.nodes().stream()
         .filter(n -> labels.matches(n.getMetadata().getLabels()) && nodeSelector.matches(n.getMetadata().getLabels()))
@@ -136,7 +136,7 @@ public final class MetricsApi {
       return one(output, include, item);
     }
     LabelSelector labels = LabelSelector.parse(request.labelSelector());
-    FieldSelector fields = FieldSelector.parse(request.fieldSelector());
+    FieldSelector fields = FieldSelector.parse(request.fieldSelector()).requireObjectMetaFields();
     List<Tables.Item> items = new ArrayList<>();
     for (PodMeta pod : cluster.runningPods(request.namespace())) {
       if (labels.matches(pod.labels())

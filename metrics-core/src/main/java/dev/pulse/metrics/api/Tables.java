@@ -51,7 +51,8 @@ final class Tables {
       Object rowObject = switch (include) {
         case NONE -> null;
         case OBJECT -> item.object();
-        case METADATA -> new Table.PartialObjectMetadata("PartialObjectMetadata", "meta.k8s.io/v1", item.meta());
+        // The API server gives the row's PartialObjectMetadata the Table's group version (asTable).
+        case METADATA -> new Table.PartialObjectMetadata("PartialObjectMetadata", output.tableApiVersion, item.meta());
       };
       rows.add(new Table.Row(cells, rowObject));
     }

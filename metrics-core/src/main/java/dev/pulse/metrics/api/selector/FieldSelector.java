@@ -57,6 +57,23 @@ public final class FieldSelector {
         return EVERYTHING;
     }
 
+    /**
+     * Rejects terms on any field but {@code metadata.name} and {@code metadata.namespace}, as the API server's
+     * {@code runtime.DefaultMetaV1FieldSelectorConversion} does for kinds without field label conversions (the
+     * metrics.k8s.io kinds have none). Terms are checked in Go's order, which decides the field named.
+     *
+     * @throws SelectorException with the API server's message
+     */
+    public FieldSelector requireObjectMetaFields() throws SelectorException {
+        for (Term term : terms) {
+            if (!term.field().equals("metadata.name") && !term.field().equals("metadata.namespace")) {
+                throw new SelectorException(GoText.quote(term.field())
+                        + " is not a known field selector: only \"metadata.name\", \"metadata.namespace\"");
+            }
+        }
+        return this;
+    }
+
     /** Whether every term holds; a field missing from {@code fields} compares as the empty string. */
     public boolean matches(Map<String, String> fields) {
         Map<String, String> present = fields == null ? Map.of() : fields;

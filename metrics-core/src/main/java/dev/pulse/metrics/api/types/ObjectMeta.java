@@ -2,7 +2,9 @@ package dev.pulse.metrics.api.types;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The subset of {@code metav1.ObjectMeta} metrics objects carry, in Go's field order. */
 @JsonPropertyOrder({"name", "namespace", "creationTimestamp", "labels"})
@@ -10,4 +12,11 @@ public record ObjectMeta(
     String name,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) String namespace,
     String creationTimestamp,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> labels) {}
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> labels) {
+
+  public ObjectMeta {
+    // Go's encoding/json writes map keys sorted; label keys are ASCII, so String order is its byte order.
+    // The informers' maps (Map.copyOf) iterate in an order that changes from one JVM run to the next.
+    labels = labels == null ? null : Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+  }
+}

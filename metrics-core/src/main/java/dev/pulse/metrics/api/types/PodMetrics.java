@@ -1,14 +1,21 @@
 package dev.pulse.metrics.api.types;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /** {@code metrics.k8s.io/v1beta1 PodMetrics}: per-container usage, no pod total. */
 @JsonPropertyOrder({"kind", "apiVersion", "metadata", "timestamp", "window", "containers"})
-public record PodMetrics(String kind, String apiVersion, ObjectMeta metadata, String timestamp, String window,
+public record PodMetrics(@JsonInclude(JsonInclude.Include.NON_NULL) String kind,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String apiVersion, ObjectMeta metadata, String timestamp, String window,
     List<ContainerMetrics> containers) {
 
   public PodMetrics(ObjectMeta metadata, String timestamp, String window, List<ContainerMetrics> containers) {
     this("PodMetrics", MetricsGroup.GROUP_VERSION, metadata, timestamp, window, containers);
+  }
+
+  /** The same object as a list item: Go leaves items' TypeMeta empty, and omitempty drops it. */
+  public PodMetrics asListItem() {
+    return new PodMetrics(null, null, metadata, timestamp, window, containers);
   }
 }
