@@ -20,143 +20,143 @@ import org.junit.jupiter.api.Test;
  */
 class KubeletEndpointTest {
 
-    /** The order the shipped manifests and chart use. */
-    private static final List<String> MANIFEST_TYPES = List.of("InternalIP", "ExternalIP", "Hostname");
-    /** metrics-server's binary default (DefaultAddressTypePriority). */
-    private static final List<String> BINARY_DEFAULT_TYPES =
-            List.of("Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP");
+  /** The order the shipped manifests and chart use. */
+  private static final List<String> MANIFEST_TYPES = List.of("InternalIP", "ExternalIP", "Hostname");
+  /** metrics-server's binary default (DefaultAddressTypePriority). */
+  private static final List<String> BINARY_DEFAULT_TYPES =
+      List.of("Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP");
 
-    private static NodeAddress address(String type, String address) {
-        return new NodeAddressBuilder().withType(type).withAddress(address).build();
-    }
+  private static NodeAddress address(String type, String address) {
+    return new NodeAddressBuilder().withType(type).withAddress(address).build();
+  }
 
-    private static NodeBuilder node(NodeAddress... addresses) {
-        return new NodeBuilder().withNewMetadata().withName("node-1").endMetadata()
-                .withNewStatus().withAddresses(addresses).endStatus();
-    }
+  private static NodeBuilder node(NodeAddress... addresses) {
+    return new NodeBuilder().withNewMetadata().withName("node-1").endMetadata()
+        .withNewStatus().withAddresses(addresses).endStatus();
+  }
 
-    private static Node nodeWithStatusPort(Integer port) {
-        return node(address("InternalIP", "10.0.0.5")).editStatus()
-                .withDaemonEndpoints(new NodeDaemonEndpointsBuilder()
-                        .withNewKubeletEndpoint().withPort(port).endKubeletEndpoint().build())
-                .endStatus().build();
-    }
+  private static Node nodeWithStatusPort(Integer port) {
+    return node(address("InternalIP", "10.0.0.5")).editStatus()
+        .withDaemonEndpoints(new NodeDaemonEndpointsBuilder()
+            .withNewKubeletEndpoint().withPort(port).endKubeletEndpoint().build())
+        .endStatus().build();
+  }
 
-    private static Node nodeWithPathAnnotation(String path) {
-        return node(address("InternalIP", "10.0.0.5")).editMetadata()
-                .withAnnotations(Map.of(KubeletEndpoint.PATH_ANNOTATION, path)).endMetadata().build();
-    }
+  private static Node nodeWithPathAnnotation(String path) {
+    return node(address("InternalIP", "10.0.0.5")).editMetadata()
+        .withAnnotations(Map.of(KubeletEndpoint.PATH_ANNOTATION, path)).endMetadata().build();
+  }
 
-    private static KubeletEndpoint.Settings settings(List<String> types) {
-        return new KubeletEndpoint.Settings(types, 10250, false);
-    }
+  private static KubeletEndpoint.Settings settings(List<String> types) {
+    return new KubeletEndpoint.Settings(types, 10250, false);
+  }
 
-    // ---- address ----
+  // ---- address ----
 
-    @Test
-    void firstAddressOfTheFirstMatchingTypeWins() throws Exception {
-        Node node = node(
-                address("Hostname", "node-1"),
-                address("ExternalIP", "203.0.113.7"),
-                address("InternalIP", "10.0.0.5"),
-                address("InternalIP", "10.0.0.6")).build();
+  @Test
+  void firstAddressOfTheFirstMatchingTypeWins() throws Exception {
+    Node node = node(
+        address("Hostname", "node-1"),
+        address("ExternalIP", "203.0.113.7"),
+        address("InternalIP", "10.0.0.5"),
+        address("InternalIP", "10.0.0.6")).build();
 
-        // type priority decides, not the order of status.addresses; within a type, the first one
-        assertThat(KubeletEndpoint.of(node, settings(MANIFEST_TYPES)).host()).isEqualTo("10.0.0.5");
-        assertThat(KubeletEndpoint.of(node, settings(List.of("ExternalIP", "InternalIP"))).host())
-                .isEqualTo("203.0.113.7");
-        assertThat(KubeletEndpoint.of(node, settings(BINARY_DEFAULT_TYPES)).host()).isEqualTo("node-1");
-    }
+    // type priority decides, not the order of status.addresses; within a type, the first one
+    assertThat(KubeletEndpoint.of(node, settings(MANIFEST_TYPES)).host()).isEqualTo("10.0.0.5");
+    assertThat(KubeletEndpoint.of(node, settings(List.of("ExternalIP", "InternalIP"))).host())
+        .isEqualTo("203.0.113.7");
+    assertThat(KubeletEndpoint.of(node, settings(BINARY_DEFAULT_TYPES)).host()).isEqualTo("node-1");
+  }
 
-    @Test
-    void laterTypesAreFallbacks() throws Exception {
-        Node node = node(address("Hostname", "node-1"), address("ExternalIP", "203.0.113.7")).build();
+  @Test
+  void laterTypesAreFallbacks() throws Exception {
+    Node node = node(address("Hostname", "node-1"), address("ExternalIP", "203.0.113.7")).build();
 
-        assertThat(KubeletEndpoint.of(node, settings(MANIFEST_TYPES)).host()).isEqualTo("203.0.113.7");
-    }
+    assertThat(KubeletEndpoint.of(node, settings(MANIFEST_TYPES)).host()).isEqualTo("203.0.113.7");
+  }
 
-    @Test
-    void noAddressOfAnAcceptedTypeIsAnErrorNamingTheTypes() {
-        Node node = node(address("Hostname", "node-1")).build();
+  @Test
+  void noAddressOfAnAcceptedTypeIsAnErrorNamingTheTypes() {
+    Node node = node(address("Hostname", "node-1")).build();
 
-        assertThatThrownBy(() -> KubeletEndpoint.of(node, settings(List.of("InternalIP", "ExternalIP"))))
-                .isInstanceOf(KubeletEndpoint.UnresolvableException.class)
-                .hasMessageContaining("InternalIP")
-                .hasMessageContaining("ExternalIP");
-    }
+    assertThatThrownBy(() -> KubeletEndpoint.of(node, settings(List.of("InternalIP", "ExternalIP"))))
+        .isInstanceOf(KubeletEndpoint.UnresolvableException.class)
+        .hasMessageContaining("InternalIP")
+        .hasMessageContaining("ExternalIP");
+  }
 
-    @Test
-    void nodeWithoutStatusIsUnresolvable() {
-        Node node = new NodeBuilder().withNewMetadata().withName("node-1").endMetadata().build();
+  @Test
+  void nodeWithoutStatusIsUnresolvable() {
+    Node node = new NodeBuilder().withNewMetadata().withName("node-1").endMetadata().build();
 
-        assertThatThrownBy(() -> KubeletEndpoint.of(node, settings(MANIFEST_TYPES)))
-                .isInstanceOf(KubeletEndpoint.UnresolvableException.class)
-                .hasMessageContaining("InternalIP");
-    }
+    assertThatThrownBy(() -> KubeletEndpoint.of(node, settings(MANIFEST_TYPES)))
+        .isInstanceOf(KubeletEndpoint.UnresolvableException.class)
+        .hasMessageContaining("InternalIP");
+  }
 
-    // ---- port ----
+  // ---- port ----
 
-    @Test
-    void portIsTheFlagUnlessNodeStatusPortIsEnabled() throws Exception {
-        Node node = nodeWithStatusPort(10255);
+  @Test
+  void portIsTheFlagUnlessNodeStatusPortIsEnabled() throws Exception {
+    Node node = nodeWithStatusPort(10255);
 
-        assertThat(KubeletEndpoint.of(node, new KubeletEndpoint.Settings(MANIFEST_TYPES, 10250, false)).port())
-                .isEqualTo(10250);
-        assertThat(KubeletEndpoint.of(node, new KubeletEndpoint.Settings(MANIFEST_TYPES, 10250, true)).port())
-                .isEqualTo(10255);
-    }
+    assertThat(KubeletEndpoint.of(node, new KubeletEndpoint.Settings(MANIFEST_TYPES, 10250, false)).port())
+        .isEqualTo(10250);
+    assertThat(KubeletEndpoint.of(node, new KubeletEndpoint.Settings(MANIFEST_TYPES, 10250, true)).port())
+        .isEqualTo(10255);
+  }
 
-    @Test
-    void zeroOrAbsentStatusPortFallsBackToTheFlag() throws Exception {
-        KubeletEndpoint.Settings useStatusPort = new KubeletEndpoint.Settings(MANIFEST_TYPES, 10250, true);
+  @Test
+  void zeroOrAbsentStatusPortFallsBackToTheFlag() throws Exception {
+    KubeletEndpoint.Settings useStatusPort = new KubeletEndpoint.Settings(MANIFEST_TYPES, 10250, true);
 
-        // metrics-server: `if useNodeStatusPort && nodeStatusPort != 0`
-        assertThat(KubeletEndpoint.of(nodeWithStatusPort(0), useStatusPort).port()).isEqualTo(10250);
-        assertThat(KubeletEndpoint.of(nodeWithStatusPort(null), useStatusPort).port()).isEqualTo(10250);
-        assertThat(KubeletEndpoint.of(node(address("InternalIP", "10.0.0.5")).build(), useStatusPort).port())
-                .isEqualTo(10250);
-    }
+    // metrics-server: `if useNodeStatusPort && nodeStatusPort != 0`
+    assertThat(KubeletEndpoint.of(nodeWithStatusPort(0), useStatusPort).port()).isEqualTo(10250);
+    assertThat(KubeletEndpoint.of(nodeWithStatusPort(null), useStatusPort).port()).isEqualTo(10250);
+    assertThat(KubeletEndpoint.of(node(address("InternalIP", "10.0.0.5")).build(), useStatusPort).port())
+        .isEqualTo(10250);
+  }
 
-    // ---- path ----
+  // ---- path ----
 
-    @Test
-    void pathDefaultsToResourceMetrics() throws Exception {
-        Node node = node(address("InternalIP", "10.0.0.5")).build();
+  @Test
+  void pathDefaultsToResourceMetrics() throws Exception {
+    Node node = node(address("InternalIP", "10.0.0.5")).build();
 
-        assertThat(KubeletEndpoint.of(node, settings(MANIFEST_TYPES)).path()).isEqualTo("/metrics/resource");
-        assertThat(KubeletEndpoint.of(nodeWithPathAnnotation(""), settings(MANIFEST_TYPES)).path())
-                .isEqualTo("/metrics/resource");
-    }
+    assertThat(KubeletEndpoint.of(node, settings(MANIFEST_TYPES)).path()).isEqualTo("/metrics/resource");
+    assertThat(KubeletEndpoint.of(nodeWithPathAnnotation(""), settings(MANIFEST_TYPES)).path())
+        .isEqualTo("/metrics/resource");
+  }
 
-    @Test
-    void pathAnnotationOverridesThePath() throws Exception {
-        // kwok simulated nodes (metrics-server PR #1253)
-        Node node = nodeWithPathAnnotation("/metrics/nodes/node-1/metrics/resource");
+  @Test
+  void pathAnnotationOverridesThePath() throws Exception {
+    // kwok simulated nodes (metrics-server PR #1253)
+    Node node = nodeWithPathAnnotation("/metrics/nodes/node-1/metrics/resource");
 
-        assertThat(KubeletEndpoint.of(node, settings(MANIFEST_TYPES)).path())
-                .isEqualTo("/metrics/nodes/node-1/metrics/resource");
-    }
+    assertThat(KubeletEndpoint.of(node, settings(MANIFEST_TYPES)).path())
+        .isEqualTo("/metrics/nodes/node-1/metrics/resource");
+  }
 
-    @Test
-    void relativePathAnnotationIsRejected() {
-        Node node = nodeWithPathAnnotation("metrics/resource");
+  @Test
+  void relativePathAnnotationIsRejected() {
+    Node node = nodeWithPathAnnotation("metrics/resource");
 
-        assertThatThrownBy(() -> KubeletEndpoint.of(node, settings(MANIFEST_TYPES)))
-                .isInstanceOf(KubeletEndpoint.UnresolvableException.class)
-                .hasMessageContaining(KubeletEndpoint.PATH_ANNOTATION)
-                .hasMessageContaining("\"metrics/resource\"");
-    }
+    assertThatThrownBy(() -> KubeletEndpoint.of(node, settings(MANIFEST_TYPES)))
+        .isInstanceOf(KubeletEndpoint.UnresolvableException.class)
+        .hasMessageContaining(KubeletEndpoint.PATH_ANNOTATION)
+        .hasMessageContaining("\"metrics/resource\"");
+  }
 
-    // ---- URL ----
+  // ---- URL ----
 
-    @Test
-    void urlBracketsIpv6Hosts() throws Exception {
-        // as net.JoinHostPort does
-        assertThat(KubeletEndpoint.of(node(address("InternalIP", "fd00::5")).build(), settings(MANIFEST_TYPES)))
-                .hasToString("https://[fd00::5]:10250/metrics/resource");
-        assertThat(KubeletEndpoint.of(node(address("InternalIP", "10.0.0.5")).build(), settings(MANIFEST_TYPES)))
-                .hasToString("https://10.0.0.5:10250/metrics/resource");
-        assertThat(KubeletEndpoint.of(node(address("Hostname", "node-1")).build(), settings(MANIFEST_TYPES)))
-                .hasToString("https://node-1:10250/metrics/resource");
-    }
+  @Test
+  void urlBracketsIpv6Hosts() throws Exception {
+    // as net.JoinHostPort does
+    assertThat(KubeletEndpoint.of(node(address("InternalIP", "fd00::5")).build(), settings(MANIFEST_TYPES)))
+        .hasToString("https://[fd00::5]:10250/metrics/resource");
+    assertThat(KubeletEndpoint.of(node(address("InternalIP", "10.0.0.5")).build(), settings(MANIFEST_TYPES)))
+        .hasToString("https://10.0.0.5:10250/metrics/resource");
+    assertThat(KubeletEndpoint.of(node(address("Hostname", "node-1")).build(), settings(MANIFEST_TYPES)))
+        .hasToString("https://node-1:10250/metrics/resource");
+  }
 }

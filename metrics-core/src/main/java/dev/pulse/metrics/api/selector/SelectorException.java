@@ -6,7 +6,7 @@ package dev.pulse.metrics.api.selector;
  */
 public final class SelectorException extends Exception {
 
-    public SelectorException(String message) {
-        super(message);
-    }
+  public SelectorException(String message) {
+    super(message);
+  }
 }
