@@ -8,9 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 
 /**
  * The two certificate-based authenticators of an aggregated API server. Pure functions of the
@@ -67,7 +70,7 @@ final class CertificateAuthenticators {
       return Authentication.failed("client certificate: " + problem);
     }
     X509Certificate leaf = request.peerChain().get(0);
-    return Authentication.of(new UserInfo(commonName(leaf), "", attributes(leaf, "O"), Map.of()));
+    return Authentication.of(new UserInfo(commonName(leaf), "", attributes(leaf, BCStyle.O), Map.of()));
   }
 
   private static String firstValue(AuthRequest request, List<String> headers) {
@@ -82,23 +85,20 @@ final class CertificateAuthenticators {
   }
 
   private static String commonName(X509Certificate cert) {
-    List<String> cns = attributes(cert, "CN");
+    List<String> cns = attributes(cert, BCStyle.CN);
     return cns.isEmpty() ? "" : cns.get(0);
   }
 
-  private static List<String> attributes(X509Certificate cert, String type) {
-    try {
-      List<String> values = new ArrayList<>();
-      for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-        if (rdn.getType().equalsIgnoreCase(type)) {
-          values.add(rdn.getValue().toString());
+  /** Subject attribute values in the certificate's own order, as Go's {@code pkix.Name} lists them. */
+  private static List<String> attributes(X509Certificate cert, ASN1ObjectIdentifier type) {
+    List<String> values = new ArrayList<>();
+    for (RDN rdn : X500Name.getInstance(cert.getSubjectX500Principal().getEncoded()).getRDNs(type)) {
+      for (AttributeTypeAndValue value : rdn.getTypesAndValues()) {
+        if (value.getType().equals(type)) {
+          values.add(IETFUtils.valueToString(value.getValue()));
         }
       }
-      // LdapName lists RDNs last-first; Kubernetes keeps subject order.
-      java.util.Collections.reverse(values);
-      return List.copyOf(values);
-    } catch (InvalidNameException e) {
-      return List.of();
     }
+    return List.copyOf(values);
   }
 }

@@ -59,6 +59,7 @@ public final class AggregatorServer {
   private final PrometheusMeterRegistry registry;
   private final AtomicReference<ServingCertificate> certificate = new AtomicReference<>();
   private HttpServer server;
+  private long reloadTimer = -1;
 
   AggregatorServer(Vertx vertx, MetricsApi api, AccessControl access, Probes probes, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
@@ -86,6 +87,9 @@ public final class AggregatorServer {
     return server.listen(port, host).map(HttpServer::actualPort);
   }
   Future<Void> close() {
+    if (reloadTimer >= 0) {
+      vertx.cancelTimer(reloadTimer);
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 
@@ -94,9 +98,20 @@ public final class AggregatorServer {
    * their content changed: the operator rotates them in place, without restarting pods.
    */
   void reloadCertificateFrom(Path certFile, Path keyFile, Duration interval) {
-    vertx.setPeriodic(interval.toMillis(), id -> vertx.executeBlocking(() -> ServingCertificate.read(certFile, keyFile), false)
+    // The content last looked at, applied or refused: each new pair is tried once, not every interval.
+    AtomicReference<ServingCertificate> seen = new AtomicReference<>(certificate.get());
+    reloadTimer = vertx.setPeriodic(interval.toMillis(), id -> vertx
+        .executeBlocking(() -> ServingCertificate.read(certFile, keyFile), false)
         .onSuccess(next -> {
-          if (!next.equals(certificate.get())) {
+          if (next.equals(seen.getAndSet(next))) {
+            return;
+          }
+          // Checked before Vert.x sees it: a half-written rotation (new certificate, old key) would
+          // otherwise be installed and fail every handshake until the key is written too.
+          String problem = next.problem();
+          if (problem != null) {
+            LOG.warn("serving certificate in {} is unusable, keeping the current one: {}", certFile, problem);
+          } else {
             server.updateSSLOptions(Tls.sslOptions(next), false)
                 .onSuccess(v -> {
                   certificate.set(next);
