@@ -1,5 +1,8 @@
 package dev.pulse.metrics.testing;
 
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatusBuilder;
+import io.fabric8.kubernetes.api.model.authentication.UserInfo;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewSpec;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
@@ -51,6 +54,8 @@ public final class MockKubeApi implements AutoCloseable {
   private final List<String> podQueries = new CopyOnWriteArrayList<>();
   private final List<SubjectAccessReviewSpec> reviews = new CopyOnWriteArrayList<>();
   private volatile Predicate<SubjectAccessReviewSpec> policy = spec -> false;
+  private final List<String> tokenReviews = new CopyOnWriteArrayList<>();
+  private volatile Map<String, UserInfo> tokens = Map.of();
 
   public MockKubeApi() throws Exception {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -83,6 +88,27 @@ public final class MockKubeApi implements AutoCloseable {
           .withReason(allowed ? "RBAC: allowed by test policy" : "").build());
       return review;
     }).always();
+    server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReply(201, request -> {
+      TokenReview review = Serialization.unmarshal(request.getUtf8Body(), TokenReview.class);
+      String token = review.getSpec().getToken();
+      tokenReviews.add(token);
+      UserInfo user = tokens.get(token);
+      // The token authenticator's answers: a user, or an error and authenticated false.
+      review.setStatus(user == null
+          ? new TokenReviewStatusBuilder().withAuthenticated(false).withError("invalid bearer token").build()
+          : new TokenReviewStatusBuilder().withAuthenticated(true).withUser(user).build());
+      return review;
+    }).always();
+  }
+
+  /** The tokens TokenReview accepts from now on, and whom each stands for (the default accepts none). */
+  public void acceptTokens(Map<String, UserInfo> users) {
+    this.tokens = Map.copyOf(users);
+  }
+
+  /** The token of every TokenReview received so far. */
+  public List<String> tokenReviews() {
+    return List.copyOf(tokenReviews);
   }
 
   /** Decides every SubjectAccessReview from now on (the default denies all). */
