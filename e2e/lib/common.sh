@@ -1,0 +1,181 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the paths below are used by the scripts that source this file
+# Shared paths, logging and process helpers for e2e/bin/*.sh. Sourced, never executed.
+# Everything here binds or talks to 127.0.0.1 only: the machines have no other reachable address.
+
+E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPO_ROOT="$(cd "${E2E_DIR}/.." && pwd)"
+# Per-checkout runtime state (git-ignored); PULSE_STATE_DIR lets tests use a throw-away one.
+STATE_DIR="${PULSE_STATE_DIR:-${REPO_ROOT}/.pulse}"
+LOG_DIR="${STATE_DIR}/logs"
+PID_DIR="${STATE_DIR}/pids"
+PKI_DIR="${STATE_DIR}/pki"
+KUBECONFIG_FILE="${STATE_DIR}/kubeconfig"
+PORTS_FILE="${STATE_DIR}/ports.env"
+# Machine-wide cache of built binaries, shared by every checkout.
+PULSE_CACHE="${PULSE_CACHE:-${HOME}/.cache/pulse}"
+
+# shellcheck source-path=SCRIPTDIR source=../versions.env
+source "${E2E_DIR}/versions.env"
+
+# A running cluster's ports win over the environment: later commands must find it.
+if [[ -f "${PORTS_FILE}" ]]; then
+  # shellcheck source=/dev/null
+  source "${PORTS_FILE}"
+fi
+# Fixed high ports below the Linux ephemeral range (32768+), so outgoing connections never
+# take them; each can be overridden from the environment and is checked before use.
+: "${PULSE_ETCD_PORT:=22379}"
+: "${PULSE_ETCD_PEER_PORT:=22380}"
+: "${PULSE_APISERVER_PORT:=26443}"
+: "${PULSE_KCM_PORT:=20257}"
+: "${PULSE_SCHEDULER_PORT:=20259}"
+: "${PULSE_KWOK_PORT:=20250}"
+: "${PULSE_AGGREGATOR_PORT:=24443}"
+: "${PULSE_METRICS_SERVER_PORT:=24444}"
+
+# What cluster-up.sh starts, in start order (cluster-down.sh stops them in reverse).
+CLUSTER_COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+
+# Records the ports in use, for every later command (and other tools) to read.
+write_ports_file() {
+  mkdir -p "${STATE_DIR}"
+  local v
+  for v in ETCD ETCD_PEER APISERVER KCM SCHEDULER KWOK AGGREGATOR METRICS_SERVER; do
+    v="PULSE_${v}_PORT"
+    printf '%s=%s\n' "${v}" "${!v}"
+  done >"${PORTS_FILE}"
+}
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+warn() { printf '[%s] WARNING: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() {
+  printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2
+  exit 1
+}
+
+# "1m05s" style, for progress lines.
+fmt_duration() {
+  local s=$1
+  if ((s >= 60)); then printf '%dm%02ds' $((s / 60)) $((s % 60)); else printf '%ds' "${s}"; fi
+}
+
+# The build key: a digest of versions.env, so changing any pin builds into a fresh directory.
+peers_dir() {
+  local key
+  key="$(sha256sum "${E2E_DIR}/versions.env" | cut -c1-12)"
+  printf '%s/k8s/%s-%s' "${PULSE_CACHE}" "${KUBE_VERSION}" "${key}"
+}
+PEERS_BIN="$(peers_dir)/bin"
+
+# kubectl of the server's minor version; the GCloud dispatcher in PATH may pick another one.
+resolve_kubectl() {
+  if [[ -n "${KUBECTL:-}" ]]; then
+    printf '%s' "${KUBECTL}"
+  elif [[ -x "${KUBECTL_DEFAULT}" ]]; then
+    printf '%s' "${KUBECTL_DEFAULT}"
+  elif command -v kubectl >/dev/null 2>&1; then
+    command -v kubectl
+  else
+    die "kubectl not found: set KUBECTL=/path/to/kubectl (1.33 recommended)"
+  fi
+}
+
+kc() { "$(resolve_kubectl)" --kubeconfig "${KUBECONFIG_FILE}" "$@"; }
+
+# True when something accepts TCP connections on 127.0.0.1:$1.
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+require_free_port() {
+  local name=$1 port=$2
+  if port_in_use "${port}"; then
+    die "port ${port} (${name}) on 127.0.0.1 is already taken by another process; set PULSE_${name^^}_PORT to another port"
+  fi
+}
+
+pid_file() { printf '%s/%s.pid' "${PID_DIR}" "$1"; }
+
+# True while the process runs. An exited daemon stays a zombie until init reaps it (here
+# that takes a second or more), and kill -0 succeeds on zombies: look at its state too.
+pid_alive() {
+  local state=""
+  kill -0 "$1" 2>/dev/null || return 1
+  [[ -r "/proc/$1/stat" ]] && state="$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)"
+  [[ "${state}" != Z ]]
+}
+
+# Pid of a component we started, if it still runs; fails otherwise (stale files are ignored).
+running_pid() {
+  local file pid
+  file="$(pid_file "$1")"
+  [[ -f "${file}" ]] || return 1
+  pid="$(<"${file}")"
+  [[ "${pid}" =~ ^[0-9]+$ ]] && pid_alive "${pid}" || return 1
+  printf '%s' "${pid}"
+}
+
+# Starts "$@" detached (own session, so a Ctrl-C in the calling shell does not reach it),
+# logging to .pulse/logs/<name>.log and recording its pid.
+start_daemon() {
+  local name=$1
+  shift
+  mkdir -p "${LOG_DIR}" "${PID_DIR}"
+  log "starting ${name} (log: ${LOG_DIR}/${name}.log)"
+  printf '\n=== %s: %s\n' "$(date -u +%FT%TZ)" "$*" >>"${LOG_DIR}/${name}.log"
+  setsid nohup "$@" >>"${LOG_DIR}/${name}.log" 2>&1 </dev/null &
+  printf '%s\n' "$!" >"$(pid_file "${name}")"
+}
+
+# Stops one component by its recorded pid: TERM, then KILL after a grace period.
+stop_daemon() {
+  local name=$1 pid i
+  if pid="$(running_pid "${name}")"; then
+    log "stopping ${name} (pid ${pid})"
+    kill -TERM "${pid}" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+      pid_alive "${pid}" || break
+      sleep 0.2
+    done
+    if pid_alive "${pid}"; then
+      warn "${name} ignored SIGTERM for 20s; sending SIGKILL"
+      kill -KILL "${pid}" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$(pid_file "${name}")"
+}
+
+# Last lines of a component's log, for error messages.
+log_tail() {
+  local file="${LOG_DIR}/$1.log"
+  [[ -f "${file}" ]] || return 0
+  printf -- '--- last lines of %s ---\n' "${file}" >&2
+  tail -n "${2:-20}" "${file}" >&2
+}
+
+# wait_until <component> <timeout-s> <description> <command...>: polls the command once a
+# second; fails with a pointer to the component's log when it dies or the time runs out.
+wait_until() {
+  local name=$1 timeout=$2 what=$3 start=${SECONDS}
+  shift 3
+  until "$@" >/dev/null 2>&1; do
+    if ! running_pid "${name}" >/dev/null; then
+      log_tail "${name}" 30
+      die "${name} exited while waiting for ${what}; see ${LOG_DIR}/${name}.log"
+    fi
+    if ((SECONDS - start >= timeout)); then
+      log_tail "${name}" 30
+      die "${what} not reached after ${timeout}s; see ${LOG_DIR}/${name}.log"
+    fi
+    sleep 1
+  done
+  log "${what} after $(fmt_duration $((SECONDS - start)))"
+}
+
+# HTTPS GET against a loopback component, verifying it with the cluster CA (never -k)
+# and authenticating as the cluster admin.
+admin_curl() {
+  curl -fsS --max-time 5 --cacert "${PKI_DIR}/ca.crt" \
+    --cert "${PKI_DIR}/admin.crt" --key "${PKI_DIR}/admin.key" "$@"
+}
