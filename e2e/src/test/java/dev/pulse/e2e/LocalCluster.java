@@ -2,7 +2,9 @@ package dev.pulse.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,12 +44,24 @@ final class LocalCluster implements AutoCloseable {
     Path repo = Path.of(System.getProperty("user.dir")).getParent();
     boolean running = Files.exists(repo.resolve(".pulse/pids/kube-apiserver.pid"));
     Process up = new ProcessBuilder(repo.resolve("e2e/bin/up.sh").toString()).directory(repo.toFile())
-        .inheritIO().start();
+        .redirectErrorStream(true).start();
+    up.getOutputStream().close();
+    relay(up);
     if (!up.waitFor(40, TimeUnit.MINUTES) || up.exitValue() != 0) {
       throw new IllegalStateException("e2e/bin/up.sh failed (exit " + (up.isAlive() ? "timeout" : up.exitValue())
           + "); its output is above, component logs are in .pulse/logs");
     }
     return new LocalCluster(repo, !running);
+  }
+
+  /** Copies a script's output line by line, so its progress shows in the build log as it happens. */
+  private static void relay(Process process) throws IOException {
+    try (BufferedReader lines = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        System.out.println(line);
+      }
+    }
   }
 
   Path kubeconfig() {
@@ -75,8 +89,10 @@ final class LocalCluster implements AutoCloseable {
   @Override
   public void close() throws IOException, InterruptedException {
     if (startedHere) {
-      new ProcessBuilder(repo.resolve("e2e/bin/down.sh").toString()).directory(repo.toFile()).inheritIO().start()
-          .waitFor(2, TimeUnit.MINUTES);
+      Process down = new ProcessBuilder(repo.resolve("e2e/bin/down.sh").toString()).directory(repo.toFile())
+          .redirectErrorStream(true).start();
+      relay(down);
+      down.waitFor(2, TimeUnit.MINUTES);
     }
   }
 }
