@@ -36,8 +36,12 @@ public final class KubeletClient implements AutoCloseable {
   public record Credentials(String caPem, boolean insecure, String clientCertPem, String clientKeyPem,
       Supplier<String> bearerToken) {}
 
-  /** A complete response body, and when its request started (default sample timestamp). */
-  public record Body(byte[] bytes, int length, long requestStartMillis) {}
+  /**
+   * A complete response body, and when its answer began to arrive: the timestamp of samples that
+   * carry none. Closer to when the kubelet computed them than the request's start (metrics-server's
+   * choice), which a slow connection or handshake would move back and so shorten the first window.
+   */
+  public record Body(byte[] bytes, int length, long respondedAtMillis) {}
 
   private final Vertx vertx;
   private final HttpClient http;
@@ -75,7 +79,6 @@ public final class KubeletClient implements AutoCloseable {
   /** Fetches the endpoint's metrics; fails with a {@link ScrapeFailure} naming the cause. */
   public Future<Body> fetch(KubeletEndpoint endpoint) {
     Promise<Body> result = Promise.promise();
-    long started = System.currentTimeMillis();
     RequestOptions request = new RequestOptions()
         .setMethod(HttpMethod.GET)
         .setHost(endpoint.host())
@@ -96,6 +99,7 @@ public final class KubeletClient implements AutoCloseable {
           return req.send();
         })
         .onSuccess(response -> {
+          long respondedAt = System.currentTimeMillis();
           Buffer body = Buffer.buffer(64 * 1024);
           response.handler(chunk -> {
             if (body.length() + chunk.length() > maxResponseBytes) {
@@ -108,7 +112,7 @@ public final class KubeletClient implements AutoCloseable {
           response.exceptionHandler(e -> result.tryFail(classify(endpoint, e)));
           response.endHandler(v -> {
             if (response.statusCode() == 200) {
-              result.tryComplete(new Body(body.getBytes(), body.length(), started));
+              result.tryComplete(new Body(body.getBytes(), body.length(), respondedAt));
             } else {
               // The kubelet's error text names the identity and verb it refused: worth a log line.
               String text = body.getString(0, Math.min(body.length(), 300)).strip();

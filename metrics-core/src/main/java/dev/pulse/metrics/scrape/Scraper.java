@@ -223,7 +223,7 @@ public final class Scraper {
   private KubeletReport decodeAndStore(String node, KubeletClient.Body body) throws ScrapeFailure {
     KubeletReport report;
     try {
-      report = ResourceMetricsDecoder.decode(body.bytes(), body.length(), body.requestStartMillis());
+      report = ResourceMetricsDecoder.decode(body.bytes(), body.length(), body.respondedAtMillis());
     } catch (DecodeException e) {
       throw new ScrapeFailure(ScrapeFailure.Reason.DECODE, "response is not Prometheus text: " + e.getMessage());
     }
