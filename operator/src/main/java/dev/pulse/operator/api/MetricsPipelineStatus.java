@@ -1,0 +1,85 @@
+package dev.pulse.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** What the operator observed; {@code dev.pulse.operator.status.StatusAggregator} computes it. */
+public final class MetricsPipelineStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes; older than the current"
+      + " generation while a change has not been reconciled yet.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Ready, Progressing, Degraded, APIServiceAvailable and CertificatesValid;"
+      + " the reason and message of a False Ready say what is wrong and how to fix it.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Aggregator pods ready to serve.")
+  private Integer readyReplicas;
+
+  @JsonPropertyDescription("Whether kube-apiserver reports the APIService v1beta1.metrics.k8s.io as"
+      + " Available, i.e. it reaches and trusts the aggregator.")
+  private Boolean apiServiceAvailable;
+
+  @JsonPropertyDescription("Expiry of the current serving certificate (RFC 3339).")
+  private String certificateNotAfter;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public Integer getReadyReplicas() {
+    return readyReplicas;
+  }
+
+  public void setReadyReplicas(Integer readyReplicas) {
+    this.readyReplicas = readyReplicas;
+  }
+
+  public Boolean getApiServiceAvailable() {
+    return apiServiceAvailable;
+  }
+
+  public void setApiServiceAvailable(Boolean apiServiceAvailable) {
+    this.apiServiceAvailable = apiServiceAvailable;
+  }
+
+  public String getCertificateNotAfter() {
+    return certificateNotAfter;
+  }
+
+  public void setCertificateNotAfter(String certificateNotAfter) {
+    this.certificateNotAfter = certificateNotAfter;
+  }
+
+  /** Equal statuses need no patch. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MetricsPipelineStatus other
+        && Objects.equals(observedGeneration, other.observedGeneration)
+        && Objects.equals(conditions, other.conditions)
+        && Objects.equals(readyReplicas, other.readyReplicas)
+        && Objects.equals(apiServiceAvailable, other.apiServiceAvailable)
+        && Objects.equals(certificateNotAfter, other.certificateNotAfter);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, conditions, readyReplicas, apiServiceAvailable, certificateNotAfter);
+  }
+}

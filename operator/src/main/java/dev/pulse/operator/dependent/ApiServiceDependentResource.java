@@ -1,0 +1,79 @@
+package dev.pulse.operator.dependent;
+
+import dev.pulse.operator.api.ApiServiceTakeover;
+import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.model.Names;
+import dev.pulse.operator.model.Names.Component;
+import io.fabric8.kubernetes.api.model.APIService;
+import io.fabric8.kubernetes.api.model.APIServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceReference;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Registers metrics.k8s.io/v1beta1 with the aggregation layer. kube-apiserver verifies the
+ * aggregator against {@code caBundle}, so a proxy on the path cannot read or forge metrics.
+ * {@code insecureSkipTLSVerify} (metrics-server's default) stays unset: kube-apiserver rejects it
+ * next to a caBundle, and an explicit {@code false} is dropped on storage, so declaring it would
+ * make the stored object differ from this one forever.
+ */
+public final class ApiServiceDependentResource {
+
+  /** metrics-server's priorities: where metrics.k8s.io sorts in discovery. */
+  static final int GROUP_PRIORITY_MINIMUM = 100;
+  static final int VERSION_PRIORITY = 100;
+
+  private ApiServiceDependentResource() {}
+
+  /** @param caBundlePem the CAs kube-apiserver trusts for the aggregator, PEM */
+  public static APIService desired(MetricsPipeline pipeline, String caBundlePem) {
+    return new APIServiceBuilder()
+        .withMetadata(Metadata.clusterScoped(pipeline, Names.API_SERVICE, Component.METRICS_API))
+        .withNewSpec()
+        .withGroup(Names.METRICS_GROUP)
+        .withVersion(Names.METRICS_VERSION)
+        .withGroupPriorityMinimum(GROUP_PRIORITY_MINIMUM)
+        .withVersionPriority(VERSION_PRIORITY)
+        .withNewService()
+        .withNamespace(pipeline.getSpec().getNamespace())
+        .withName(Names.SERVICE)
+        .withPort(ServiceDependentResource.PORT)
+        .endService()
+        // []byte in Go, so base64 in JSON.
+        .withCaBundle(Base64.getEncoder().encodeToString(caBundlePem.getBytes(StandardCharsets.US_ASCII)))
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * Who holds {@code existing} instead of {@code pipeline}, in words for a condition message;
+   * empty when {@code pipeline} does.
+   */
+  public static Optional<String> foreignOwner(APIService existing, MetricsPipeline pipeline) {
+    Map<String, String> labels = existing.getMetadata().getLabels() == null ? Map.of() : existing.getMetadata().getLabels();
+    if (Names.MANAGED_BY.equals(labels.get(Names.MANAGED_BY_LABEL))) {
+      String instance = labels.get(Names.INSTANCE_LABEL);
+      return pipeline.getMetadata().getName().equals(instance) ? Optional.empty()
+          : Optional.of("MetricsPipeline " + instance);
+    }
+    ServiceReference service = existing.getSpec() == null ? null : existing.getSpec().getService();
+    String served = service == null ? "kube-apiserver itself (no Service)"
+        : "Service " + service.getNamespace() + "/" + service.getName();
+    String manager = labels.get(Names.MANAGED_BY_LABEL);
+    return Optional.of(served + (manager == null ? "" : ", managed by " + manager));
+  }
+
+  /**
+   * Whether {@code policy} lets the pipeline replace a foreign {@code existing};
+   * {@code serviceExists} tells whether the Service it points at exists.
+   */
+  public static boolean mayReplace(ApiServiceTakeover policy, APIService existing, boolean serviceExists) {
+    return switch (policy) {
+      case Never -> false;
+      case IfOrphaned -> existing.getSpec() != null && existing.getSpec().getService() != null && !serviceExists;
+      case Always -> true;
+    };
+  }
+}

@@ -1,0 +1,238 @@
+package dev.pulse.operator.dependent;
+
+import dev.pulse.operator.api.KubeletSpec;
+import dev.pulse.operator.api.KubeletTlsMode;
+import dev.pulse.operator.api.KubeletTlsSpec;
+import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.api.MetricsPipelineSpec;
+import dev.pulse.operator.api.NodeAddressType;
+import dev.pulse.operator.api.SecretKeyReference;
+import dev.pulse.operator.model.AggregatorFlags;
+import dev.pulse.operator.model.Names;
+import dev.pulse.operator.model.Names.Component;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The aggregator: {@code pulse-aggregator} (the image's entry point) with flags derived from the
+ * spec, serving the operator-issued certificate, in pods that meet the restricted Pod Security
+ * Standard.
+ */
+public final class DeploymentDependentResource {
+
+  /** metrics-server's port: unprivileged, and what existing NetworkPolicies for it allow. */
+  public static final int PORT = 10250;
+  public static final String PORT_NAME = "https";
+
+  static final String SERVING_DIR = "/etc/pulse/serving";
+  static final String KUBELET_CA_DIR = "/etc/pulse/kubelet-ca";
+  static final String KUBELET_CA_FILE = "ca.crt";
+  /** The JVM and Vert.x write temporary files; the root filesystem is read-only. */
+  static final String TMP_DIR = "/tmp";
+  /** distroless' "nonroot": a numeric user lets the kubelet check runAsNonRoot before starting. */
+  static final long USER = 65532L;
+  static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
+
+  private static final String SERVING_VOLUME = "serving-cert";
+  private static final String KUBELET_CA_VOLUME = "kubelet-ca";
+  private static final String TMP_VOLUME = "tmp";
+  /** Owner and group read: the files are group-owned by the pod's fsGroup. */
+  private static final int SECRET_FILE_MODE = 0440;
+
+  private DeploymentDependentResource() {}
+
+  /**
+   * @param defaultImage the aggregator image released with the operator, used unless the spec
+   *     names one
+   * @param servingCertificateHash changes whenever the serving certificate does, rolling the pods
+   */
+  public static Deployment desired(MetricsPipeline pipeline, String defaultImage, String servingCertificateHash) {
+    MetricsPipelineSpec spec = pipeline.getSpec();
+    boolean highlyAvailable = spec.getReplicas() >= 2;
+    PodSpecBuilder pod = new PodSpecBuilder()
+        .withServiceAccountName(Names.SERVICE_ACCOUNT)
+        .withAutomountServiceAccountToken(true)
+        .withPriorityClassName(spec.getPriorityClassName())
+        .withNodeSelector(spec.getNodeSelector() != null ? spec.getNodeSelector() : Map.of("kubernetes.io/os", "linux"))
+        .withTolerations(spec.getTolerations())
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(USER)
+        .withRunAsGroup(USER)
+        .withFsGroup(USER)
+        .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
+        .endSecurityContext()
+        .withContainers(container(spec, defaultImage))
+        .withVolumes(volumes(spec));
+    if (highlyAvailable) {
+      // Required, as in metrics-server's HA manifests: two replicas on one node survive nothing.
+      pod.withAffinity(new AffinityBuilder()
+          .withNewPodAntiAffinity()
+          .addNewRequiredDuringSchedulingIgnoredDuringExecution()
+          .withNewLabelSelector().withMatchLabels(Names.selector(pipeline)).endLabelSelector()
+          .withTopologyKey("kubernetes.io/hostname")
+          .endRequiredDuringSchedulingIgnoredDuringExecution()
+          .endPodAntiAffinity()
+          .build());
+    }
+    return new DeploymentBuilder()
+        .withMetadata(Metadata.namespaced(pipeline, Names.DEPLOYMENT, Component.AGGREGATOR))
+        .withNewSpec()
+        .withReplicas(spec.getReplicas())
+        .withNewSelector().withMatchLabels(Names.selector(pipeline)).endSelector()
+        // One replica: surge first, never go below one serving pod. Several, spread one per node:
+        // a surge pod may find no free node, so allow one down at a time.
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxSurge(new IntOrString(1))
+        .withMaxUnavailable(new IntOrString(highlyAvailable ? 1 : 0))
+        .endRollingUpdate()
+        .endStrategy()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(Names.labels(pipeline, Component.AGGREGATOR))
+        .addToAnnotations(Names.SERVING_CERT_HASH_ANNOTATION, servingCertificateHash)
+        .addToAnnotations(DEFAULT_CONTAINER_ANNOTATION, Names.CONTAINER)
+        .endMetadata()
+        .withSpec(pod.build())
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** The aggregator's flags: serving first, then the spec's, then {@code extraArgs} verbatim. */
+  public static List<String> args(MetricsPipelineSpec spec) {
+    KubeletSpec kubelet = spec.getKubelet();
+    List<String> args = new ArrayList<>();
+    args.add(AggregatorFlags.SECURE_PORT + "=" + PORT);
+    args.add(AggregatorFlags.TLS_CERT_FILE + "=" + SERVING_DIR + "/" + ServingSecretDependentResource.CERTIFICATE);
+    args.add(AggregatorFlags.TLS_PRIVATE_KEY_FILE + "=" + SERVING_DIR + "/" + ServingSecretDependentResource.KEY);
+    args.add(AggregatorFlags.METRIC_RESOLUTION + "=" + spec.getMetricResolution());
+    args.add(AggregatorFlags.KUBELET_PORT + "=" + kubelet.getPort());
+    if (kubelet.getUseNodeStatusPort()) {
+      args.add(AggregatorFlags.KUBELET_USE_NODE_STATUS_PORT);
+    }
+    args.add(AggregatorFlags.KUBELET_PREFERRED_ADDRESS_TYPES + "=" + kubelet.getPreferredAddressTypes().stream()
+        .map(NodeAddressType::name).collect(Collectors.joining(",")));
+    args.add(AggregatorFlags.KUBELET_REQUEST_TIMEOUT + "=" + kubelet.getRequestTimeout());
+    // ClusterCA needs no flag: the aggregator's default is the service account's ca.crt.
+    if (kubeletCa(spec).isPresent()) {
+      args.add(AggregatorFlags.KUBELET_CERTIFICATE_AUTHORITY + "=" + KUBELET_CA_DIR + "/" + KUBELET_CA_FILE);
+    } else if (kubelet.getTls().getMode() == KubeletTlsMode.Insecure) {
+      args.add(AggregatorFlags.KUBELET_INSECURE_TLS);
+    }
+    if (spec.getNodeSelectorForScraping() != null && !spec.getNodeSelectorForScraping().isEmpty()) {
+      args.add(AggregatorFlags.NODE_SELECTOR + "=" + spec.getNodeSelectorForScraping());
+    }
+    args.addAll(spec.getExtraArgs());
+    return args;
+  }
+
+  /** requests 100m/256Mi cover about 100 nodes; the memory limit sizes the JVM's heap. */
+  static ResourceRequirements defaultResources() {
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity("100m"))
+        .addToRequests("memory", new Quantity("256Mi"))
+        .addToLimits("memory", new Quantity("512Mi"))
+        .build();
+  }
+
+  private static Container container(MetricsPipelineSpec spec, String defaultImage) {
+    return new ContainerBuilder()
+        .withName(Names.CONTAINER)
+        .withImage(spec.getImage() != null ? spec.getImage() : defaultImage)
+        .withImagePullPolicy(spec.getImagePullPolicy() != null ? spec.getImagePullPolicy().name() : null)
+        .withArgs(args(spec))
+        .addNewPort().withName(PORT_NAME).withContainerPort(PORT).withProtocol("TCP").endPort()
+        // /livez fails when scraping stalls; /readyz until metrics can be served. The startup probe
+        // gives the JVM time to start before liveness counts.
+        .withStartupProbe(probe("/livez", 5, 24))
+        .withLivenessProbe(probe("/livez", 10, 3))
+        .withReadinessProbe(probe("/readyz", 10, 3))
+        .withResources(spec.getResources() != null ? spec.getResources() : defaultResources())
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withReadOnlyRootFilesystem(true)
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
+        .endSecurityContext()
+        .withVolumeMounts(volumeMounts(spec))
+        .build();
+  }
+
+  private static Probe probe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withHttpGet(new HTTPGetActionBuilder()
+            .withPath(path).withPort(new IntOrString(PORT_NAME)).withScheme("HTTPS").build())
+        .withPeriodSeconds(periodSeconds)
+        .withFailureThreshold(failureThreshold)
+        // A 1s timeout restarts a JVM that pauses for GC (gardener#15636 with metrics-server).
+        .withTimeoutSeconds(5)
+        .build();
+  }
+
+  private static List<Volume> volumes(MetricsPipelineSpec spec) {
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(new VolumeBuilder()
+        .withName(SERVING_VOLUME)
+        .withNewSecret()
+        .withSecretName(Names.SERVING_SECRET)
+        .withDefaultMode(SECRET_FILE_MODE)
+        .addNewItem().withKey(ServingSecretDependentResource.CERTIFICATE)
+        .withPath(ServingSecretDependentResource.CERTIFICATE).endItem()
+        .addNewItem().withKey(ServingSecretDependentResource.KEY).withPath(ServingSecretDependentResource.KEY).endItem()
+        .endSecret()
+        .build());
+    kubeletCa(spec).ifPresent(ca -> volumes.add(new VolumeBuilder()
+        .withName(KUBELET_CA_VOLUME)
+        .withNewSecret()
+        .withSecretName(ca.getName())
+        .withDefaultMode(SECRET_FILE_MODE)
+        .addNewItem().withKey(ca.getKey()).withPath(KUBELET_CA_FILE).endItem()
+        .endSecret()
+        .build()));
+    volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().withSizeLimit(new Quantity("64Mi"))
+        .endEmptyDir().build());
+    return volumes;
+  }
+
+  private static List<VolumeMount> volumeMounts(MetricsPipelineSpec spec) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(new VolumeMountBuilder().withName(SERVING_VOLUME).withMountPath(SERVING_DIR).withReadOnly(true).build());
+    if (kubeletCa(spec).isPresent()) {
+      mounts.add(new VolumeMountBuilder().withName(KUBELET_CA_VOLUME).withMountPath(KUBELET_CA_DIR).withReadOnly(true)
+          .build());
+    }
+    mounts.add(new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath(TMP_DIR).build());
+    return mounts;
+  }
+
+  /** The kubelet CA to mount; the CRD guarantees one exactly when the mode is CustomCA. */
+  private static Optional<SecretKeyReference> kubeletCa(MetricsPipelineSpec spec) {
+    KubeletTlsSpec tls = spec.getKubelet().getTls();
+    return tls.getMode() == KubeletTlsMode.CustomCA ? Optional.ofNullable(tls.getCaSecretRef()) : Optional.empty();
+  }
+}

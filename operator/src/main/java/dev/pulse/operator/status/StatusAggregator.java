@@ -1,0 +1,220 @@
+package dev.pulse.operator.status;
+
+import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.api.MetricsPipelineStatus;
+import dev.pulse.operator.model.Names;
+import dev.pulse.operator.status.ApiServiceState.Absent;
+import dev.pulse.operator.status.ApiServiceState.Foreign;
+import dev.pulse.operator.status.ApiServiceState.Owned;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one place the status is computed. {@code Ready} answers "does {@code kubectl top} work",
+ * {@code Progressing} "is a change still rolling out", {@code Degraded} "does someone have to act";
+ * {@code APIServiceAvailable} and {@code CertificatesValid} show the two things that fail most
+ * often on their own. A False {@code Ready} names the most fundamental problem, and every message
+ * says how to fix it.
+ */
+public final class StatusAggregator {
+
+  public static final String READY = "Ready";
+  public static final String PROGRESSING = "Progressing";
+  public static final String DEGRADED = "Degraded";
+  public static final String API_SERVICE_AVAILABLE = "APIServiceAvailable";
+  public static final String CERTIFICATES_VALID = "CertificatesValid";
+
+  static final String TRUE = "True";
+  static final String FALSE = "False";
+  static final String UNKNOWN = "Unknown";
+
+  private StatusAggregator() {}
+
+  /**
+   * The status for {@code pipeline} given what was observed at {@code now}. Conditions whose
+   * status and reason did not change keep their {@code lastTransitionTime}, so an unchanged
+   * situation yields an equal status (and no write).
+   */
+  public static MetricsPipelineStatus aggregate(MetricsPipeline pipeline, Observations observed, Instant now) {
+    List<Verdict> verdicts = observed.activePipeline().isPresent()
+        ? inactive(observed.activePipeline().get())
+        : active(pipeline, observed, now);
+    Long generation = pipeline.getMetadata().getGeneration();
+    List<Condition> previous = pipeline.getStatus() == null || pipeline.getStatus().getConditions() == null
+        ? List.of() : pipeline.getStatus().getConditions();
+    String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
+
+    MetricsPipelineStatus status = new MetricsPipelineStatus();
+    status.setObservedGeneration(generation);
+    status.setConditions(verdicts.stream().map(v -> v.condition(generation, time, previous)).toList());
+    status.setReadyReplicas(observed.workload().ready());
+    status.setApiServiceAvailable(observed.apiService() instanceof Owned owned && TRUE.equals(owned.available()));
+    status.setCertificateNotAfter(observed.certificateNotAfter().map(Instant::toString).orElse(null));
+    return status;
+  }
+
+  private static List<Verdict> inactive(String activePipeline) {
+    String message = "MetricsPipeline " + activePipeline + " already serves metrics.k8s.io, and a cluster has"
+        + " one APIService " + Names.API_SERVICE + ": this pipeline runs nothing. Delete one of the two.";
+    String reason = "AnotherPipelineActive";
+    return List.of(
+        new Verdict(READY, FALSE, reason, message),
+        new Verdict(PROGRESSING, FALSE, reason, message),
+        new Verdict(DEGRADED, TRUE, reason, message),
+        new Verdict(API_SERVICE_AVAILABLE, UNKNOWN, reason, message),
+        new Verdict(CERTIFICATES_VALID, UNKNOWN, reason, message));
+  }
+
+  private static List<Verdict> active(MetricsPipeline pipeline, Observations observed, Instant now) {
+    String namespace = pipeline.getSpec().getNamespace();
+    Verdict apiService = apiService(observed.apiService(), namespace);
+    Verdict certificates = certificates(observed.certificateNotAfter(), now, namespace);
+    Workload workload = observed.workload();
+    Optional<Verdict> workloadProblem = workloadProblem(workload, namespace);
+    boolean rollingOut = !workload.deadlineExceeded()
+        && (workload.updated() < workload.desired() || workload.ready() < workload.desired());
+
+    // Most fundamental first: what the user must resolve before anything else can work.
+    Verdict ready;
+    if (observed.apiService() instanceof Foreign) {
+      ready = apiService.as(READY, FALSE);
+    } else if (FALSE.equals(certificates.status())) {
+      ready = certificates.as(READY, FALSE);
+    } else if (workload.ready() == 0) {
+      ready = workloadProblem.orElse(new Verdict(READY, FALSE, "AggregatorStarting",
+          "No aggregator pod is ready yet (0 of " + workload.desired() + "); the first needs two scrapes"
+              + " (twice metricResolution) after it starts.")).as(READY, FALSE);
+    } else if (!TRUE.equals(apiService.status())) {
+      ready = new Verdict(READY, FALSE, "APIServiceUnavailable", apiService.message());
+    } else {
+      ready = new Verdict(READY, TRUE, "MetricsAvailable", "metrics.k8s.io is served by " + workload.ready()
+          + " of " + workload.desired() + " aggregator pods.");
+    }
+
+    Verdict progressing;
+    if (workload.deadlineExceeded()) {
+      progressing = new Verdict(PROGRESSING, FALSE, "ProgressDeadlineExceeded", workloadProblem.orElseThrow().message());
+    } else if (rollingOut) {
+      progressing = new Verdict(PROGRESSING, TRUE, "RollingOut", workload.updated() + " of " + workload.desired()
+          + " aggregator pods run the current spec, " + workload.ready() + " are ready.");
+    } else if (observed.apiService() instanceof Absent) {
+      progressing = new Verdict(PROGRESSING, TRUE, "RegisteringAPIService", apiService.message());
+    } else {
+      progressing = new Verdict(PROGRESSING, FALSE, "Reconciled", "The aggregator runs the current spec.");
+    }
+
+    // Degraded: a problem that waiting will not fix. An APIService that is not available yet
+    // while pods roll out or register is not one.
+    Verdict degraded;
+    if (observed.apiService() instanceof Foreign || FALSE.equals(certificates.status())) {
+      degraded = ready.as(DEGRADED, TRUE);
+    } else if (workloadProblem.isPresent()) {
+      degraded = workloadProblem.get().as(DEGRADED, TRUE);
+    } else if (workload.ready() > 0 && !rollingOut && !TRUE.equals(apiService.status())
+        && !(observed.apiService() instanceof Absent)) {
+      degraded = ready.as(DEGRADED, TRUE);
+    } else {
+      degraded = new Verdict(DEGRADED, FALSE, "AsExpected", "Nothing needs attention.");
+    }
+    return List.of(ready, progressing, degraded, apiService, certificates);
+  }
+
+  private static Verdict apiService(ApiServiceState state, String namespace) {
+    if (state instanceof Foreign foreign) {
+      return new Verdict(API_SERVICE_AVAILABLE, FALSE, "APIServiceConflict", "APIService " + Names.API_SERVICE
+          + " belongs to " + foreign.owner() + ". Uninstall that metrics server and delete the APIService,"
+          + " or set spec.apiService.takeover to Always (IfOrphaned when its Service no longer exists).");
+    }
+    if (state instanceof Absent) {
+      return new Verdict(API_SERVICE_AVAILABLE, UNKNOWN, "NotRegistered",
+          "APIService " + Names.API_SERVICE + " is being created.");
+    }
+    Owned owned = (Owned) state;
+    String reason = owned.reason() == null || owned.reason().isEmpty() ? "NotReported" : owned.reason();
+    String reported = owned.message() == null || owned.message().isEmpty() ? "" : " (" + owned.message() + ")";
+    if (TRUE.equals(owned.available())) {
+      return new Verdict(API_SERVICE_AVAILABLE, TRUE, reason, "kube-apiserver reaches and trusts the aggregator.");
+    }
+    String service = Names.SERVICE + "." + namespace + ".svc:443";
+    String hint = switch (reason) {
+      case "MissingEndpoints", "EndpointsNotFound" -> "Service " + namespace + "/" + Names.SERVICE
+          + " has no ready aggregator pod yet.";
+      case "ServiceNotFound" -> "Service " + namespace + "/" + Names.SERVICE + " is missing; the operator"
+          + " recreates it.";
+      case "FailedDiscoveryCheck" -> "kube-apiserver cannot reach or verify the aggregator at " + service
+          + ": let the control plane reach pods on port 10250 (NetworkPolicies, firewalls, security groups;"
+          + " with a CNI whose pod network the control plane cannot route, the aggregator needs hostNetwork)"
+          + " and check that the APIService's caBundle is the one in Secret " + namespace + "/"
+          + Names.SERVING_SECRET + ".";
+      default -> "kube-apiserver does not report APIService " + Names.API_SERVICE + " as available.";
+    };
+    String status = FALSE.equals(owned.available()) ? FALSE : UNKNOWN;
+    return new Verdict(API_SERVICE_AVAILABLE, status, reason, hint + reported);
+  }
+
+  private static Verdict certificates(Optional<Instant> notAfter, Instant now, String namespace) {
+    if (notAfter.isEmpty()) {
+      return new Verdict(CERTIFICATES_VALID, UNKNOWN, "NotIssued", "The serving certificate is being issued.");
+    }
+    if (!now.isBefore(notAfter.get())) {
+      return new Verdict(CERTIFICATES_VALID, FALSE, "CertificateExpired", "The serving certificate in Secret "
+          + namespace + "/" + Names.SERVING_SECRET + " expired at " + notAfter.get() + ". The operator renews it"
+          + " ahead of expiry, so it could not write that Secret: check the operator's log and its permissions"
+          + " on Secrets in " + namespace + ".");
+    }
+    return new Verdict(CERTIFICATES_VALID, TRUE, "Valid", "The serving certificate is valid until "
+        + notAfter.get() + " and is renewed before then.");
+  }
+
+  /** Why pods do not run, when the Deployment or a pod says so. */
+  private static Optional<Verdict> workloadProblem(Workload workload, String namespace) {
+    if (!workload.deadlineExceeded() && workload.podProblem().isEmpty()) {
+      return Optional.empty();
+    }
+    StringBuilder message = new StringBuilder();
+    if (workload.deadlineExceeded()) {
+      message.append("The rollout of Deployment ").append(namespace).append('/').append(Names.DEPLOYMENT)
+          .append(" exceeded its progress deadline (").append(workload.ready()).append(" of ")
+          .append(workload.desired()).append(" pods ready).");
+      if (workload.desired() >= 2) {
+        message.append(" Each replica needs a schedulable node of its own.");
+      }
+    }
+    workload.podProblem().ifPresent(problem -> message.append(message.length() > 0 ? " " : "")
+        .append("Aggregator pod: ").append(problem).append('.'));
+    message.append(" See kubectl -n ").append(namespace).append(" describe pods -l ")
+        .append(Names.NAME_LABEL).append('=').append(Names.AGGREGATOR).append('.');
+    String reason = workload.deadlineExceeded() ? "ProgressDeadlineExceeded" : "AggregatorNotRunning";
+    return Optional.of(new Verdict(READY, FALSE, reason, message.toString()));
+  }
+
+  /** A condition before it is stamped with a generation and a transition time. */
+  private record Verdict(String type, String status, String reason, String message) {
+
+    Verdict as(String otherType, String otherStatus) {
+      return new Verdict(otherType, otherStatus, reason, message);
+    }
+
+    Condition condition(Long generation, String now, List<Condition> previous) {
+      String since = previous.stream()
+          .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()) && reason.equals(c.getReason()))
+          .map(Condition::getLastTransitionTime)
+          .filter(Objects::nonNull)
+          .findFirst()
+          .orElse(now);
+      return new ConditionBuilder()
+          .withType(type)
+          .withStatus(status)
+          .withReason(reason)
+          .withMessage(message)
+          .withObservedGeneration(generation)
+          .withLastTransitionTime(since)
+          .build();
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package dev.pulse.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.api.MetricsPipelineStatus;
+import dev.pulse.operator.status.ApiServiceState.Absent;
+import dev.pulse.operator.status.ApiServiceState.Foreign;
+import dev.pulse.operator.status.ApiServiceState.Owned;
+import dev.pulse.operator.testing.Pipelines;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StatusAggregatorTest {
+
+  private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+  private static final Optional<Instant> CERT_VALID = Optional.of(NOW.plus(Duration.ofDays(300)));
+  private static final Workload RUNNING = new Workload(1, 1, 1, false, Optional.empty());
+  private static final ApiServiceState AVAILABLE = new Owned("True", "Passed", "all checks passed");
+
+  @Test
+  void allWellMeansReady() {
+    MetricsPipeline pipeline = Pipelines.pipeline();
+    pipeline.getMetadata().setGeneration(7L);
+    MetricsPipelineStatus status = aggregate(pipeline, RUNNING, AVAILABLE, CERT_VALID);
+
+    assertCondition(status, "Ready", "True", "MetricsAvailable");
+    assertCondition(status, "Progressing", "False", "Reconciled");
+    assertCondition(status, "Degraded", "False", "AsExpected");
+    assertCondition(status, "APIServiceAvailable", "True", "Passed");
+    assertCondition(status, "CertificatesValid", "True", "Valid");
+    assertThat(status.getObservedGeneration()).isEqualTo(7L);
+    assertThat(status.getConditions()).allSatisfy(c -> {
+      assertThat(c.getObservedGeneration()).isEqualTo(7L);
+      assertThat(c.getLastTransitionTime()).isEqualTo("2026-03-01T12:00:00Z");
+      assertThat(c.getMessage()).isNotBlank();
+    });
+    assertThat(status.getReadyReplicas()).isEqualTo(1);
+    assertThat(status.getApiServiceAvailable()).isTrue();
+    assertThat(status.getCertificateNotAfter()).isEqualTo(CERT_VALID.get().toString());
+  }
+
+  @Test
+  void aForeignApiServiceNamesItsOwnerAndTheWayOut() {
+    MetricsPipelineStatus status = aggregate(Pipelines.pipeline(), RUNNING,
+        new Foreign("Service kube-system/metrics-server, managed by Helm"), CERT_VALID);
+    Condition ready = assertCondition(status, "Ready", "False", "APIServiceConflict");
+    assertThat(ready.getMessage()).contains("kube-system/metrics-server", "spec.apiService.takeover", "Always");
+    assertCondition(status, "Degraded", "True", "APIServiceConflict");
+    assertCondition(status, "APIServiceAvailable", "False", "APIServiceConflict");
+    assertThat(status.getApiServiceAvailable()).isFalse();
+  }
+
+  @Test
+  void aSecondPipelineStaysInactive() {
+    MetricsPipelineStatus status = StatusAggregator.aggregate(Pipelines.pipeline(),
+        new Observations(Workload.notCreated(1), new Absent(), Optional.empty(), Optional.of("first")), NOW);
+    Condition ready = assertCondition(status, "Ready", "False", "AnotherPipelineActive");
+    assertThat(ready.getMessage()).contains("MetricsPipeline first", "Delete one");
+    assertCondition(status, "Degraded", "True", "AnotherPipelineActive");
+    assertCondition(status, "Progressing", "False", "AnotherPipelineActive");
+  }
+
+  @Test
+  void aFreshPipelineIsProgressingNotDegraded() {
+    MetricsPipelineStatus status = aggregate(Pipelines.pipeline(), Workload.notCreated(1), new Absent(), Optional.empty());
+    assertCondition(status, "Ready", "False", "AggregatorStarting");
+    assertCondition(status, "Progressing", "True", "RollingOut");
+    assertCondition(status, "Degraded", "False", "AsExpected");
+    assertCondition(status, "APIServiceAvailable", "Unknown", "NotRegistered");
+    assertCondition(status, "CertificatesValid", "Unknown", "NotIssued");
+    assertThat(status.getCertificateNotAfter()).isNull();
+  }
+
+  @Test
+  void aRolloutIsProgressingAndStillReadyWhileOnePodServes() {
+    MetricsPipelineStatus status = aggregate(Pipelines.pipeline(spec -> spec.setReplicas(2)),
+        new Workload(2, 1, 1, false, Optional.empty()), AVAILABLE, CERT_VALID);
+    assertCondition(status, "Ready", "True", "MetricsAvailable");
+    Condition progressing = assertCondition(status, "Progressing", "True", "RollingOut");
+    assertThat(progressing.getMessage()).contains("1 of 2");
+    assertCondition(status, "Degraded", "False", "AsExpected");
+  }
+
+  @Test
+  void anUnreachableAggregatorPointsAtTheNetwork() {
+    MetricsPipelineStatus status = aggregate(Pipelines.pipeline(), RUNNING,
+        new Owned("False", "FailedDiscoveryCheck", "failing or missing response from https://10.0.0.1:10250"),
+        CERT_VALID);
+    Condition ready = assertCondition(status, "Ready", "False", "APIServiceUnavailable");
+    assertThat(ready.getMessage()).contains("10250", "NetworkPolicies", "pulse-metrics.pulse-system.svc:443",
+        "failing or missing response");
+    assertCondition(status, "Degraded", "True", "APIServiceUnavailable");
+    assertCondition(status, "APIServiceAvailable", "False", "FailedDiscoveryCheck");
+  }
+
+  @Test
+  void anExpiredCertificateSaysWhereToLook() {
+    MetricsPipelineStatus status = aggregate(Pipelines.pipeline(), RUNNING, AVAILABLE,
+        Optional.of(NOW.minusSeconds(1)));
+    Condition ready = assertCondition(status, "Ready", "False", "CertificateExpired");
+    assertThat(ready.getMessage()).contains("pulse-system/pulse-metrics-serving", "operator's log");
+    assertCondition(status, "Degraded", "True", "CertificateExpired");
+    assertCondition(status, "CertificatesValid", "False", "CertificateExpired");
+  }
+
+  @Test
+  void aPodThatCannotStartIsDegradedAtOnce() {
+    MetricsPipelineStatus status = aggregate(Pipelines.pipeline(),
+        new Workload(1, 0, 1, false, Optional.of("ImagePullBackOff: registry.local/pulse:dev not found")),
+        new Owned("False", "MissingEndpoints", "endpoints for service/pulse-metrics have no addresses"), CERT_VALID);
+    Condition ready = assertCondition(status, "Ready", "False", "AggregatorNotRunning");
+    assertThat(ready.getMessage()).contains("ImagePullBackOff", "kubectl -n pulse-system describe pods");
+    assertCondition(status, "Degraded", "True", "AggregatorNotRunning");
+    assertCondition(status, "Progressing", "True", "RollingOut");
+  }
+
+  @Test
+  void aStuckHighlyAvailableRolloutMentionsNodes() {
+    MetricsPipelineStatus status = aggregate(Pipelines.pipeline(spec -> spec.setReplicas(3)),
+        new Workload(3, 2, 3, true, Optional.empty()), AVAILABLE, CERT_VALID);
+    Condition progressing = assertCondition(status, "Progressing", "False", "ProgressDeadlineExceeded");
+    assertThat(progressing.getMessage()).contains("2 of 3", "node of its own");
+    assertCondition(status, "Degraded", "True", "ProgressDeadlineExceeded");
+    assertCondition(status, "Ready", "True", "MetricsAvailable");
+  }
+
+  @Test
+  void transitionTimesMoveOnlyWhenStatusOrReasonDoes() {
+    MetricsPipeline pipeline = Pipelines.pipeline(spec -> spec.setReplicas(2));
+    pipeline.setStatus(aggregate(pipeline, new Workload(2, 1, 2, false, Optional.empty()), AVAILABLE, CERT_VALID));
+    Instant later = NOW.plus(Duration.ofMinutes(5));
+
+    MetricsPipelineStatus next = StatusAggregator.aggregate(pipeline,
+        new Observations(new Workload(2, 2, 2, false, Optional.empty()), AVAILABLE, CERT_VALID, Optional.empty()),
+        later);
+
+    // Ready stayed True/MetricsAvailable though its message changed ("2 of 2").
+    assertThat(condition(next, "Ready").getLastTransitionTime()).isEqualTo(NOW.toString());
+    assertThat(condition(next, "Ready").getMessage()).contains("2 of 2");
+    // Progressing went from True to False.
+    assertThat(condition(next, "Progressing").getLastTransitionTime()).isEqualTo(later.toString());
+  }
+
+  @Test
+  void anUnchangedSituationYieldsAnEqualStatus() {
+    MetricsPipeline pipeline = Pipelines.pipeline();
+    pipeline.setStatus(aggregate(pipeline, RUNNING, AVAILABLE, CERT_VALID));
+    MetricsPipelineStatus again = StatusAggregator.aggregate(pipeline,
+        new Observations(RUNNING, AVAILABLE, CERT_VALID, Optional.empty()), NOW.plus(Duration.ofHours(1)));
+    assertThat(again).isEqualTo(pipeline.getStatus());
+  }
+
+  private static MetricsPipelineStatus aggregate(MetricsPipeline pipeline, Workload workload, ApiServiceState api,
+      Optional<Instant> certificateNotAfter) {
+    return StatusAggregator.aggregate(pipeline, new Observations(workload, api, certificateNotAfter, Optional.empty()),
+        NOW);
+  }
+
+  private static Condition assertCondition(MetricsPipelineStatus status, String type, String value, String reason) {
+    Condition condition = condition(status, type);
+    assertThat(condition.getStatus()).as(type + " status").isEqualTo(value);
+    assertThat(condition.getReason()).as(type + " reason").isEqualTo(reason);
+    return condition;
+  }
+
+  private static Condition condition(MetricsPipelineStatus status, String type) {
+    return status.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+  }
+}
