@@ -1,7 +1,7 @@
 # The front door. `make up` runs the main job, `make test` runs every test.
 MVN ?= mvn -B -ntp
 
-.PHONY: help build test bench up down peers clean
+.PHONY: help build test bench up down peers manifests clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -25,6 +25,9 @@ peers: ## Build the pinned Kubernetes components into ~/.cache/pulse (make up do
 bench: ## Scrape-cycle benchmark of metrics-core (1,000 simulated nodes x 30 pods)
 	$(MVN) -q -pl metrics-core test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
 	  -Dexec.args="-Xmx1g -classpath %classpath dev.pulse.metrics.bench.ScrapeBenchmark"
+
+manifests: ## Regenerate crds/ from the operator's Java types (the build fails while it is stale)
+	$(MVN) -q -pl operator -Pcrds process-classes
 
 clean: ## Remove build output
 	$(MVN) -q clean
