@@ -4,10 +4,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 
@@ -33,8 +35,9 @@ final class RunningPodStore implements ItemStore<Pod> {
       return remove(key);
     }
     var meta = pod.getMetadata();
-    PodMeta next = new PodMeta(meta.getNamespace(), meta.getName(),
-        meta.getLabels() == null ? Map.of() : Map.copyOf(meta.getLabels()));
+    // Sorted once here, as the API writes them (Go's map order), not on every response.
+    PodMeta next = new PodMeta(meta.getNamespace(), meta.getName(), meta.getLabels() == null
+        ? Collections.emptySortedMap() : Collections.unmodifiableSortedMap(new TreeMap<>(meta.getLabels())));
     PodMeta old = byNamespace.computeIfAbsent(next.namespace(), ns -> new ConcurrentSkipListMap<>()).put(next.name(), next);
     return toPod(old);
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Collections;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** The subset of {@code metav1.ObjectMeta} metrics objects carry, in Go's field order. */
@@ -15,8 +16,10 @@ public record ObjectMeta(
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> labels) {
 
   public ObjectMeta {
-    // Go's encoding/json writes map keys sorted; label keys are ASCII, so String order is its byte order.
-    // The informers' maps (Map.copyOf) iterate in an order that changes from one JVM run to the next.
-    labels = labels == null ? null : Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+    // Go's encoding/json writes map keys sorted; label keys are ASCII, so String order is its byte
+    // order. The pod store keeps labels sorted already, so this copies only what is not.
+    if (labels != null && !(labels instanceof SortedMap)) {
+      labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+    }
   }
 }
