@@ -22,9 +22,11 @@ down: ## Stop the local cluster and remove its state
 peers: ## Build the pinned Kubernetes components into ~/.cache/pulse (make up does this too)
 	e2e/bin/build-peers.sh
 
-bench: ## Scrape-cycle benchmark of metrics-core (1,000 simulated nodes x 30 pods)
+bench: ## Benchmarks: the scrape path alone, then Pulse vs metrics-server on one cluster (1,000 nodes x 30 pods)
 	$(MVN) -q -pl metrics-core test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
 	  -Dexec.args="-Xmx1g -classpath %classpath dev.pulse.metrics.bench.ScrapeBenchmark"
+	$(MVN) -q -pl metrics-core package -DskipTests
+	e2e/bin/bench-compare.sh
 
 manifests: ## Regenerate crds/ from the operator's Java types (the build fails while it is stale)
 	$(MVN) -q -pl operator -Pcrds process-classes

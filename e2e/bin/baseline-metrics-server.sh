@@ -35,7 +35,7 @@ start() {
     --bind-address=127.0.0.1 --secure-port="${PULSE_METRICS_SERVER_PORT}" \
     --tls-cert-file="${PKI_DIR}/metrics-server-serving.crt" \
     --tls-private-key-file="${PKI_DIR}/metrics-server-serving.key" \
-    --kubelet-certificate-authority="${PKI_DIR}/ca.crt" \
+    --kubelet-certificate-authority="${PULSE_KUBELET_CA:-${PKI_DIR}/ca.crt}" \
     --kubelet-use-node-status-port \
     --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname \
     --metric-resolution=15s

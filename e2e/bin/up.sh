@@ -101,6 +101,7 @@ main() {
   esac
   if all_running; then
     log "Pulse e2e cluster already running (state in ${STATE_DIR}); e2e/bin/down.sh stops it"
+    wait_for_top
     show
     return 0
   fi

@@ -68,7 +68,7 @@ aggregator_start() {
     --tls-cert-file="${AGG_PKI_DIR}/serving.crt" --tls-private-key-file="${AGG_PKI_DIR}/serving.key" \
     --kubelet-use-node-status-port \
     --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname \
-    --kubelet-certificate-authority="${PKI_DIR}/ca.crt" \
+    --kubelet-certificate-authority="${PULSE_KUBELET_CA:-${PKI_DIR}/ca.crt}" \
     --metric-resolution=15s
   wait_until "${AGG_NAME}" 60 "aggregator /livez ok" \
     curl -fsS --max-time 2 --cacert "${AGG_PKI_DIR}/ca.crt" "https://127.0.0.1:${PULSE_AGGREGATOR_PORT}/livez"

@@ -95,18 +95,30 @@ public final class FakeKubelets implements AutoCloseable {
    *     get 401, as a kubelet with webhook authentication answers an anonymous request
    */
   public static FakeKubelets start(TestPki.Ca ca, String requiredBearerToken) throws Exception {
+    return start(ca, requiredBearerToken, List.of());
+  }
+
+  /** As {@link #start(TestPki.Ca, String)}, also accepting client certificates signed by {@code clientCaPems}. */
+  public static FakeKubelets start(TestPki.Ca ca, String requiredBearerToken, List<String> clientCaPems)
+      throws Exception {
     TestPki.Issued serving = ca.issueServer("fake-kubelet", "127.0.0.1", "localhost");
     Vertx vertx = Vertx.vertx();
     HttpServerOptions options = new HttpServerOptions().setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions()
             .setCertValue(Buffer.buffer(serving.certPem())).setKeyValue(Buffer.buffer(serving.keyPem())))
-        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(ca.certPem())))
+        .setTrustOptions(trust(ca, clientCaPems))
         .setClientAuth(ClientAuth.REQUEST);
     HttpServer server = vertx.createHttpServer(options);
     FakeKubelets kubelets = new FakeKubelets(vertx, server, requiredBearerToken);
     server.requestHandler(kubelets::handle);
     server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     return kubelets;
+  }
+
+  private static PemTrustOptions trust(TestPki.Ca ca, List<String> clientCaPems) {
+    PemTrustOptions trust = new PemTrustOptions().addCertValue(Buffer.buffer(ca.certPem()));
+    clientCaPems.forEach(pem -> trust.addCertValue(Buffer.buffer(pem)));
+    return trust;
   }
 
   public int port() {
