@@ -5,11 +5,19 @@ import dev.pulse.operator.model.Names;
 import dev.pulse.operator.model.Names.Component;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** Grants {@link AggregatorClusterRoleDependentResource} to the aggregator's ServiceAccount. */
-public final class AggregatorClusterRoleBindingDependentResource {
+@KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
+public final class AggregatorClusterRoleBindingDependentResource extends CRUDKubernetesDependentResource<ClusterRoleBinding, MetricsPipeline> {
 
-  private AggregatorClusterRoleBindingDependentResource() {}
+  @Override
+  protected ClusterRoleBinding desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    return desired(pipeline);
+  }
 
   public static ClusterRoleBinding desired(MetricsPipeline pipeline) {
     return new ClusterRoleBindingBuilder()

@@ -6,6 +6,10 @@ import dev.pulse.operator.model.Names.Component;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /**
  * What the aggregator reads, and nothing more. metrics-server's {@code system:metrics-server}
@@ -13,9 +17,13 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
  * on them. TokenReview and SubjectAccessReview come from {@code system:auth-delegator}
  * ({@link AuthDelegatorClusterRoleBindingDependentResource}), not from here.
  */
-public final class AggregatorClusterRoleDependentResource {
+@KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
+public final class AggregatorClusterRoleDependentResource extends CRUDKubernetesDependentResource<ClusterRole, MetricsPipeline> {
 
-  private AggregatorClusterRoleDependentResource() {}
+  @Override
+  protected ClusterRole desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    return desired(pipeline);
+  }
 
   public static ClusterRole desired(MetricsPipeline pipeline) {
     return new ClusterRoleBuilder()

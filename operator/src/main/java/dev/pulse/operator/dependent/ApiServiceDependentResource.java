@@ -7,6 +7,11 @@ import dev.pulse.operator.model.Names.Component;
 import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.APIServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceReference;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -19,13 +24,57 @@ import java.util.Optional;
  * next to a caBundle, and an explicit {@code false} is dropped on storage, so declaring it would
  * make the stored object differ from this one forever.
  */
-public final class ApiServiceDependentResource {
+public final class ApiServiceDependentResource extends CRUDKubernetesDependentResource<APIService, MetricsPipeline> {
 
   /** metrics-server's priorities: where metrics.k8s.io sorts in discovery. */
   static final int GROUP_PRIORITY_MINIMUM = 100;
   static final int VERSION_PRIORITY = 100;
 
-  private ApiServiceDependentResource() {}
+  @Override
+  protected APIService desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    return desired(pipeline, ReconcileInputs.of(context).tls().caBundlePem());
+  }
+
+  /**
+   * By name, ours or not: JOSDK finds secondaries through owner references, which a foreign
+   * APIService lacks; a takeover must update it, not fail creating it.
+   */
+  @Override
+  public Optional<APIService> getSecondaryResource(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    return eventSource().flatMap(apiServices -> apiServices.get(new ResourceID(Names.API_SERVICE)));
+  }
+
+  /**
+   * Adopts a replaced APIService: a plain update keeps the stored metadata except labels and
+   * annotations, so without this the pipeline would write it without owning it.
+   */
+  @Override
+  public APIService update(APIService actual, APIService desired, MetricsPipeline pipeline,
+      Context<MetricsPipeline> context) {
+    APIService adopted = new APIServiceBuilder(actual).build();
+    if (!adopted.hasOwnerReferenceFor(pipeline)) {
+      adopted.addOwnerReference(pipeline);
+    }
+    return super.update(adopted, desired, pipeline, context);
+  }
+
+  /**
+   * The workflow deletes a dependent whose precondition fails, and {@link Claimable} fails exactly
+   * when the APIService belongs to someone else, who keeps it. Ours goes with the pipeline, through
+   * its owner reference.
+   */
+  @Override
+  public void delete(MetricsPipeline pipeline, Context<MetricsPipeline> context) {}
+
+  /** The reconcile precondition: the pipeline holds the APIService or may replace it. */
+  public static final class Claimable implements Condition<APIService, MetricsPipeline> {
+
+    @Override
+    public boolean isMet(DependentResource<APIService, MetricsPipeline> apiService, MetricsPipeline pipeline,
+        Context<MetricsPipeline> context) {
+      return ReconcileInputs.of(context).foreignApiService().isEmpty();
+    }
+  }
 
   /** @param caBundlePem the CAs kube-apiserver trusts for the aggregator, PEM */
   public static APIService desired(MetricsPipeline pipeline, String caBundlePem) {

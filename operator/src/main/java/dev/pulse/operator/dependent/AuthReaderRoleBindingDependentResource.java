@@ -6,6 +6,10 @@ import dev.pulse.operator.model.Names.Component;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleRefBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /**
  * Binds the built-in Role {@code kube-system/extension-apiserver-authentication-reader}: the
@@ -13,9 +17,13 @@ import io.fabric8.kubernetes.api.model.rbac.RoleRefBuilder;
  * {@code kube-system/extension-apiserver-authentication} to authenticate kube-apiserver's proxied
  * requests.
  */
-public final class AuthReaderRoleBindingDependentResource {
+@KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
+public final class AuthReaderRoleBindingDependentResource extends CRUDKubernetesDependentResource<RoleBinding, MetricsPipeline> {
 
-  private AuthReaderRoleBindingDependentResource() {}
+  @Override
+  protected RoleBinding desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    return desired(pipeline);
+  }
 
   public static RoleBinding desired(MetricsPipeline pipeline) {
     return new RoleBindingBuilder()

@@ -8,6 +8,11 @@ import dev.pulse.operator.tls.Pem;
 import dev.pulse.operator.tls.TlsMaterial;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
@@ -17,14 +22,30 @@ import java.util.Optional;
  * {@link TlsMaterial#reconcile} decide what to keep; {@link #desired} writes back the result, which
  * is what was read unless something had to change.
  */
-public final class CaSecretDependentResource {
+@KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
+public final class CaSecretDependentResource extends CRUDKubernetesDependentResource<Secret, MetricsPipeline> {
 
   static final String CERTIFICATE = "ca.crt";
   static final String KEY = "ca.key";
   /** CAs replaced by a rotation, still in the APIService's bundle until they expire. */
   static final String PREVIOUS_CERTIFICATES = "previous-ca.crt";
 
-  private CaSecretDependentResource() {}
+  @Override
+  protected Secret desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    return desired(pipeline, ReconcileInputs.of(context).tls());
+  }
+
+  /**
+   * Up to date when it holds the CAs {@link TlsMaterial#reconcile} kept: comparing bytes would
+   * also compare how a key happens to be encoded, and rewrite a CA that did not change.
+   */
+  @Override
+  public Matcher.Result<Secret> match(Secret actual, MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    TlsMaterial tls = ReconcileInputs.of(context).tls();
+    boolean kept = readCa(actual).map(CertificateAuthority::certificate).equals(Optional.of(tls.ca().certificate()))
+        && readPreviousCas(actual).equals(tls.previousCas());
+    return Matcher.Result.computed(kept, desired(pipeline, tls));
+  }
 
   public static Secret desired(MetricsPipeline pipeline, TlsMaterial tls) {
     SecretBuilder secret = new SecretBuilder()

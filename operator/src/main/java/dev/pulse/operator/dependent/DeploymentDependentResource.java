@@ -28,6 +28,10 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +43,8 @@ import java.util.stream.Collectors;
  * spec, serving the operator-issued certificate, in pods that meet the restricted Pod Security
  * Standard.
  */
-public final class DeploymentDependentResource {
+@KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
+public final class DeploymentDependentResource extends CRUDKubernetesDependentResource<Deployment, MetricsPipeline> {
 
   /** metrics-server's port: unprivileged, and what existing NetworkPolicies for it allow. */
   public static final int PORT = 10250;
@@ -60,7 +65,11 @@ public final class DeploymentDependentResource {
   /** Owner and group read: the files are group-owned by the pod's fsGroup. */
   private static final int SECRET_FILE_MODE = 0440;
 
-  private DeploymentDependentResource() {}
+  @Override
+  protected Deployment desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    ReconcileInputs inputs = ReconcileInputs.of(context);
+    return desired(pipeline, inputs.defaultImage(), inputs.tls().serving().sha256());
+  }
 
   /**
    * @param defaultImage the aggregator image released with the operator, used unless the spec

@@ -6,6 +6,10 @@ import dev.pulse.operator.model.Names.Component;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /**
  * Lets everyone with the built-in view, edit or admin role read metrics (aggregated into them by
@@ -13,13 +17,17 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
  * {@code watch}; the aggregator answers a watch with 405 MethodNotSupported, as metrics-server
  * does, so granting it would only allow a request that always fails.
  */
-public final class MetricsReaderClusterRoleDependentResource {
+@KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
+public final class MetricsReaderClusterRoleDependentResource extends CRUDKubernetesDependentResource<ClusterRole, MetricsPipeline> {
 
   static final String AGGREGATE_TO_VIEW = "rbac.authorization.k8s.io/aggregate-to-view";
   static final String AGGREGATE_TO_EDIT = "rbac.authorization.k8s.io/aggregate-to-edit";
   static final String AGGREGATE_TO_ADMIN = "rbac.authorization.k8s.io/aggregate-to-admin";
 
-  private MetricsReaderClusterRoleDependentResource() {}
+  @Override
+  protected ClusterRole desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    return desired(pipeline);
+  }
 
   public static ClusterRole desired(MetricsPipeline pipeline) {
     return new ClusterRoleBuilder()

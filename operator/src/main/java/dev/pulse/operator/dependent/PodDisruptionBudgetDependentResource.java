@@ -6,11 +6,21 @@ import dev.pulse.operator.model.Names.Component;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
 /** Keeps one aggregator serving through node drains; only when there are several. */
-public final class PodDisruptionBudgetDependentResource {
+@KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
+public final class PodDisruptionBudgetDependentResource extends CRUDKubernetesDependentResource<PodDisruptionBudget, MetricsPipeline> {
 
-  private PodDisruptionBudgetDependentResource() {}
+  @Override
+  protected PodDisruptionBudget desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    return desired(pipeline);
+  }
 
   /**
    * With one replica a budget of one would block every drain of its node, so there is none; this
@@ -18,6 +28,16 @@ public final class PodDisruptionBudgetDependentResource {
    */
   public static boolean isNeeded(MetricsPipeline pipeline) {
     return pipeline.getSpec().getReplicas() >= 2;
+  }
+
+  /** {@link #isNeeded} as the workflow's reconcile precondition. */
+  public static final class Needed implements Condition<PodDisruptionBudget, MetricsPipeline> {
+
+    @Override
+    public boolean isMet(DependentResource<PodDisruptionBudget, MetricsPipeline> budget, MetricsPipeline pipeline,
+        Context<MetricsPipeline> context) {
+      return isNeeded(pipeline);
+    }
   }
 
   public static PodDisruptionBudget desired(MetricsPipeline pipeline) {

@@ -5,11 +5,19 @@ import dev.pulse.operator.model.Names;
 import dev.pulse.operator.model.Names.Component;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The aggregator's identity towards kube-apiserver and the kubelets. */
-public final class ServiceAccountDependentResource {
+@KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
+public final class ServiceAccountDependentResource extends CRUDKubernetesDependentResource<ServiceAccount, MetricsPipeline> {
 
-  private ServiceAccountDependentResource() {}
+  @Override
+  protected ServiceAccount desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    return desired(pipeline);
+  }
 
   /** No token by default: only the aggregator pods, which ask for one, get it. */
   public static ServiceAccount desired(MetricsPipeline pipeline) {

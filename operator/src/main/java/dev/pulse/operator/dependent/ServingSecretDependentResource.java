@@ -8,6 +8,11 @@ import dev.pulse.operator.tls.ServingCertificate;
 import dev.pulse.operator.tls.TlsMaterial;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.Optional;
 
 /**
@@ -15,13 +20,26 @@ import java.util.Optional;
  * files when they change. {@code ca.crt} holds the CA bundle, for clients such as
  * {@code curl --cacert} that talk to the Service directly.
  */
-public final class ServingSecretDependentResource {
+@KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
+public final class ServingSecretDependentResource extends CRUDKubernetesDependentResource<Secret, MetricsPipeline> {
 
   static final String CERTIFICATE = "tls.crt";
   static final String KEY = "tls.key";
   static final String CA_BUNDLE = "ca.crt";
 
-  private ServingSecretDependentResource() {}
+  @Override
+  protected Secret desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    return desired(pipeline, ReconcileInputs.of(context).tls());
+  }
+
+  /** Up to date when it holds the certificate and bundle {@link TlsMaterial#reconcile} settled on. */
+  @Override
+  public Matcher.Result<Secret> match(Secret actual, MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    TlsMaterial tls = ReconcileInputs.of(context).tls();
+    boolean kept = read(actual).map(ServingCertificate::certificate).equals(Optional.of(tls.serving().certificate()))
+        && SecretData.read(actual, CA_BUNDLE).equals(Optional.of(tls.caBundlePem()));
+    return Matcher.Result.computed(kept, desired(pipeline, tls));
+  }
 
   public static Secret desired(MetricsPipeline pipeline, TlsMaterial tls) {
     return new SecretBuilder()

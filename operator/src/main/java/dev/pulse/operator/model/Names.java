@@ -48,6 +48,8 @@ public final class Names {
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
   public static final String MANAGED_BY = "pulse-operator";
+  /** Selects what the operator manages, so its informers do not cache every Secret in the cluster. */
+  public static final String MANAGED_SELECTOR = MANAGED_BY_LABEL + "=" + MANAGED_BY;
 
   /** On the pod template: a new serving certificate changes it, which rolls the pods. */
   public static final String SERVING_CERT_HASH_ANNOTATION = "pulse.dev/serving-cert-hash";

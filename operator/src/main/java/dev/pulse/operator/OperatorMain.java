@@ -1,0 +1,95 @@
+package dev.pulse.operator;
+
+import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.reconciler.MetricsPipelineReconciler;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the operator against the current kubeconfig (in a pod: its service account). Refuses to
+ * start, with a message and exit code 1, when the API server cannot be reached or the CRD is not
+ * installed: JOSDK would otherwise retry its informers without saying why nothing happens.
+ */
+public final class OperatorMain {
+
+  static final String CRD = "metricspipelines.pulse.dev";
+  static final String CRD_FILE = "crds/metricspipelines.pulse.dev-v1.yml";
+  /** Set through the downward API in the operator's pod; its presence turns on leader election. */
+  static final String POD_NAMESPACE = "POD_NAMESPACE";
+  static final String IMAGE = "PULSE_AGGREGATOR_IMAGE";
+  static final String DEFAULT_IMAGE = "ghcr.io/pulse/pulse-aggregator:0.1.0";
+  static final String LEASE = "pulse-operator";
+
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
+
+  private OperatorMain() {}
+
+  public static void main(String[] args) {
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    String problem = startProblem(client);
+    if (problem != null) {
+      LOG.error(problem);
+      client.close();
+      System.exit(1);
+    }
+    String podNamespace = System.getenv(POD_NAMESPACE);
+    Operator operator = new Operator(overrider -> {
+      configure(overrider).withKubernetesClient(client);
+      if (podNamespace != null) {
+        overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE, podNamespace));
+      }
+    });
+    operator.register(new MetricsPipelineReconciler(
+        Objects.requireNonNullElse(System.getenv(IMAGE), DEFAULT_IMAGE), Clock.systemUTC()));
+    operator.installShutdownHook(Duration.ofSeconds(10));
+    operator.start();
+  }
+
+  /**
+   * What tests and production share. Server-side apply is off: fabric8's mock API server answers
+   * it with 415, and the operator should run in production what its tests run. The dependents'
+   * matchers compare what the operator sets, so plain updates do not fight defaulted fields.
+   */
+  public static ConfigurationServiceOverrider configure(ConfigurationServiceOverrider overrider) {
+    return overrider
+        .withUseSSAToPatchPrimaryResource(false)
+        .withSSABasedCreateUpdateMatchForDependentResources(false);
+  }
+
+  /** Why the operator cannot start, or null. */
+  static String startProblem(KubernetesClient client) {
+    CustomResourceDefinition crd;
+    try {
+      crd = client.apiextensions().v1().customResourceDefinitions().withName(CRD).get();
+    } catch (KubernetesClientException e) {
+      return "Cannot reach the Kubernetes API server at " + client.getMasterUrl() + ": " + rootMessage(e)
+          + ". Check the kubeconfig (KUBECONFIG, current context) or the pod's service account.";
+    }
+    if (crd == null) {
+      return "The CRD " + CRD + " is not installed in the cluster at " + client.getMasterUrl()
+          + ". Install it first: kubectl apply -f " + CRD_FILE;
+    }
+    boolean served = crd.getSpec().getVersions().stream()
+        .anyMatch(version -> MetricsPipeline.VERSION.equals(version.getName()) && Boolean.TRUE.equals(version.getServed()));
+    return served ? null : "The CRD " + CRD + " does not serve " + MetricsPipeline.VERSION
+        + ", the version this operator reads. Apply the CRD released with it: kubectl apply -f " + CRD_FILE;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause == e ? e.getMessage() : e.getMessage() + " (" + cause + ")";
+  }
+}

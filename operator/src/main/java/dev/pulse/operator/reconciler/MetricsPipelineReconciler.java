@@ -1,0 +1,212 @@
+package dev.pulse.operator.reconciler;
+
+import dev.pulse.operator.api.ApiServiceTakeover;
+import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.api.MetricsPipelineStatus;
+import dev.pulse.operator.dependent.AggregatorClusterRoleBindingDependentResource;
+import dev.pulse.operator.dependent.AggregatorClusterRoleDependentResource;
+import dev.pulse.operator.dependent.ApiServiceDependentResource;
+import dev.pulse.operator.dependent.AuthDelegatorClusterRoleBindingDependentResource;
+import dev.pulse.operator.dependent.AuthReaderRoleBindingDependentResource;
+import dev.pulse.operator.dependent.CaSecretDependentResource;
+import dev.pulse.operator.dependent.DeploymentDependentResource;
+import dev.pulse.operator.dependent.MetricsReaderClusterRoleDependentResource;
+import dev.pulse.operator.dependent.NamespaceDependentResource;
+import dev.pulse.operator.dependent.PodDisruptionBudgetDependentResource;
+import dev.pulse.operator.dependent.ReconcileInputs;
+import dev.pulse.operator.dependent.ServiceAccountDependentResource;
+import dev.pulse.operator.dependent.ServiceDependentResource;
+import dev.pulse.operator.dependent.ServingSecretDependentResource;
+import dev.pulse.operator.model.Names;
+import dev.pulse.operator.status.ApiServiceState;
+import dev.pulse.operator.status.Observations;
+import dev.pulse.operator.status.StatusAggregator;
+import dev.pulse.operator.status.Workload;
+import dev.pulse.operator.tls.StoredTls;
+import dev.pulse.operator.tls.TlsMaterial;
+import dev.pulse.operator.tls.TlsPolicy;
+import io.fabric8.kubernetes.api.model.APIService;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceReference;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a MetricsPipeline into its objects. The workflow is invoked explicitly because two
+ * decisions come first: whether this pipeline is the active one, and which certificates every
+ * object describes. The CA Secret comes before the APIService and the serving Secret after it, so
+ * kube-apiserver trusts a new CA before any pod serves a certificate it signed.
+ */
+@ControllerConfiguration(name = MetricsPipelineReconciler.NAME)
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(name = MetricsPipelineReconciler.NAMESPACE, type = NamespaceDependentResource.class),
+    @Dependent(name = "service-account", type = ServiceAccountDependentResource.class,
+        dependsOn = MetricsPipelineReconciler.NAMESPACE),
+    @Dependent(name = "aggregator-cluster-role", type = AggregatorClusterRoleDependentResource.class),
+    @Dependent(name = "aggregator-cluster-role-binding", type = AggregatorClusterRoleBindingDependentResource.class),
+    @Dependent(name = "auth-delegator-cluster-role-binding",
+        type = AuthDelegatorClusterRoleBindingDependentResource.class),
+    @Dependent(name = "auth-reader-role-binding", type = AuthReaderRoleBindingDependentResource.class),
+    @Dependent(name = "metrics-reader-cluster-role", type = MetricsReaderClusterRoleDependentResource.class),
+    @Dependent(name = "service", type = ServiceDependentResource.class, dependsOn = MetricsPipelineReconciler.NAMESPACE),
+    @Dependent(name = MetricsPipelineReconciler.CA_SECRET, type = CaSecretDependentResource.class,
+        dependsOn = MetricsPipelineReconciler.NAMESPACE),
+    @Dependent(name = MetricsPipelineReconciler.API_SERVICE, type = ApiServiceDependentResource.class,
+        dependsOn = MetricsPipelineReconciler.CA_SECRET, reconcilePrecondition = ApiServiceDependentResource.Claimable.class),
+    // Without the APIService the aggregator would serve no one, so the workflow does not run it.
+    @Dependent(name = MetricsPipelineReconciler.SERVING_SECRET, type = ServingSecretDependentResource.class,
+        dependsOn = MetricsPipelineReconciler.API_SERVICE),
+    @Dependent(name = MetricsPipelineReconciler.DEPLOYMENT, type = DeploymentDependentResource.class,
+        dependsOn = {MetricsPipelineReconciler.SERVING_SECRET, "service-account"}),
+    @Dependent(name = "pod-disruption-budget", type = PodDisruptionBudgetDependentResource.class,
+        dependsOn = MetricsPipelineReconciler.DEPLOYMENT,
+        reconcilePrecondition = PodDisruptionBudgetDependentResource.Needed.class),
+})
+public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeline> {
+
+  public static final String NAME = "metricspipeline";
+
+  static final String NAMESPACE = "namespace";
+  static final String CA_SECRET = "ca-secret";
+  static final String API_SERVICE = "api-service";
+  static final String SERVING_SECRET = "serving-secret";
+  static final String DEPLOYMENT = "deployment";
+
+  /**
+   * An inactive pipeline learns of the active one's deletion only by looking again: events of one
+   * primary do not reconcile another.
+   */
+  static final Duration INACTIVE_RECHECK = Duration.ofMinutes(1);
+
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsPipelineReconciler.class);
+
+  private final String defaultImage;
+  private final Clock clock;
+
+  /**
+   * @param defaultImage the aggregator image released with the operator
+   * @param clock decides when certificates are due; tests move it forward
+   */
+  public MetricsPipelineReconciler(String defaultImage, Clock clock) {
+    this.defaultImage = defaultImage;
+    this.clock = clock;
+  }
+
+  @Override
+  public UpdateControl<MetricsPipeline> reconcile(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    Instant now = clock.instant();
+    Optional<String> activePipeline = activePipeline(pipeline, context);
+    if (activePipeline.isPresent()) {
+      Observations observed = new Observations(Workload.notCreated(pipeline.getSpec().getReplicas()),
+          new ApiServiceState.Absent(), Optional.empty(), activePipeline);
+      return patchStatusIfChanged(pipeline, StatusAggregator.aggregate(pipeline, observed, now))
+          .rescheduleAfter(INACTIVE_RECHECK);
+    }
+
+    TlsMaterial tls = TlsMaterial.reconcile(storedTls(pipeline, context), TlsPolicy.of(pipeline), now);
+    tls.changes().forEach(change -> LOG.info("MetricsPipeline {}: {}", pipeline.getMetadata().getName(), change));
+    Optional<String> foreignApiService = foreignApiService(pipeline, context);
+    new ReconcileInputs(tls, defaultImage, foreignApiService).store(context);
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+
+    ApiServiceState apiService = foreignApiService.<ApiServiceState>map(ApiServiceState.Foreign::new)
+        .orElseGet(() -> context.getSecondaryResource(APIService.class).map(MetricsPipelineReconciler::owned)
+            .orElseGet(ApiServiceState.Absent::new));
+    Observations observed = new Observations(workload(pipeline, context), apiService,
+        Optional.of(tls.serving().certificate().getNotAfter().toInstant()), Optional.empty());
+    return patchStatusIfChanged(pipeline, StatusAggregator.aggregate(pipeline, observed, now));
+  }
+
+  /** The oldest pipeline is the active one; the name breaks ties within a second. */
+  private static Optional<String> activePipeline(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    return context.getPrimaryCache().list()
+        .filter(other -> other.getMetadata().getDeletionTimestamp() == null)
+        .min(Comparator.comparing((MetricsPipeline other) -> other.getMetadata().getCreationTimestamp(),
+                Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(other -> other.getMetadata().getName()))
+        .map(oldest -> oldest.getMetadata().getName())
+        .filter(oldest -> !oldest.equals(pipeline.getMetadata().getName()));
+  }
+
+  private static StoredTls storedTls(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    Optional<Secret> ca = secret(pipeline, context, Names.CA_SECRET);
+    Optional<Secret> serving = secret(pipeline, context, Names.SERVING_SECRET);
+    return new StoredTls(ca.flatMap(CaSecretDependentResource::readCa),
+        ca.map(CaSecretDependentResource::readPreviousCas).orElse(List.of()),
+        serving.flatMap(ServingSecretDependentResource::read));
+  }
+
+  /**
+   * By name: both Secret informers map both Secrets to the pipeline through their owner
+   * references, so asking an event source for "its" Secret finds two.
+   */
+  private static Optional<Secret> secret(MetricsPipeline pipeline, Context<MetricsPipeline> context, String name) {
+    return context.getSecondaryResourcesAsStream(Secret.class)
+        .filter(secret -> name.equals(secret.getMetadata().getName())
+            && pipeline.getSpec().getNamespace().equals(secret.getMetadata().getNamespace()))
+        .findFirst();
+  }
+
+  /** Who holds the APIService when the pipeline must leave it alone. */
+  private static Optional<String> foreignApiService(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    APIService existing = context.getClient().resources(APIService.class).withName(Names.API_SERVICE).get();
+    if (existing == null) {
+      return Optional.empty();
+    }
+    ApiServiceTakeover policy = pipeline.getSpec().getApiService().getTakeover();
+    return ApiServiceDependentResource.foreignOwner(existing, pipeline)
+        .filter(owner -> !ApiServiceDependentResource.mayReplace(policy, existing,
+            policy == ApiServiceTakeover.IfOrphaned && serviceExists(existing, context)));
+  }
+
+  private static boolean serviceExists(APIService apiService, Context<MetricsPipeline> context) {
+    ServiceReference service = apiService.getSpec().getService();
+    return service != null
+        && context.getClient().services().inNamespace(service.getNamespace()).withName(service.getName()).get() != null;
+  }
+
+  private static ApiServiceState owned(APIService apiService) {
+    return Optional.ofNullable(apiService.getStatus()).map(status -> status.getConditions()).orElse(List.of()).stream()
+        .filter(condition -> "Available".equals(condition.getType()))
+        .findFirst()
+        .<ApiServiceState>map(c -> new ApiServiceState.Owned(c.getStatus(), c.getReason(), c.getMessage()))
+        .orElseGet(() -> new ApiServiceState.Owned("Unknown", null, null));
+  }
+
+  private static Workload workload(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    int desired = pipeline.getSpec().getReplicas();
+    Optional<DeploymentStatus> status = context.getSecondaryResource(Deployment.class).map(Deployment::getStatus);
+    if (status.isEmpty()) {
+      return Workload.notCreated(desired);
+    }
+    boolean deadlineExceeded = Optional.ofNullable(status.get().getConditions()).orElse(List.of()).stream()
+        .anyMatch(c -> "Progressing".equals(c.getType()) && "ProgressDeadlineExceeded".equals(c.getReason()));
+    return new Workload(desired, Objects.requireNonNullElse(status.get().getReadyReplicas(), 0),
+        Objects.requireNonNullElse(status.get().getUpdatedReplicas(), 0), deadlineExceeded, Optional.empty());
+  }
+
+  /** An unchanged status is not written: every write would be an event for everyone watching. */
+  private static UpdateControl<MetricsPipeline> patchStatusIfChanged(MetricsPipeline pipeline,
+      MetricsPipelineStatus status) {
+    if (status.equals(pipeline.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    pipeline.setStatus(status);
+    return UpdateControl.patchStatus(pipeline);
+  }
+}

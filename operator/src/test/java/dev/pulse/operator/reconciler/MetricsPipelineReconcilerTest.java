@@ -1,0 +1,316 @@
+package dev.pulse.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pulse.operator.OperatorMain;
+import dev.pulse.operator.api.ApiServiceTakeover;
+import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.api.MetricsPipelineSpec;
+import dev.pulse.operator.model.Names;
+import dev.pulse.operator.testing.MovableClock;
+import dev.pulse.operator.testing.Pipelines;
+import dev.pulse.operator.tls.Pem;
+import dev.pulse.operator.tls.ServingCertificate;
+import io.fabric8.kubernetes.api.model.APIService;
+import io.fabric8.kubernetes.api.model.APIServiceBuilder;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real JOSDK operator against fabric8's mock API server (CRUD mode, the CRD registered so
+ * status is a subresource). The mock runs no controllers and no garbage collector: pods never
+ * become ready, and deletion is checked through owner references.
+ */
+@EnableKubernetesMockClient(crud = true)
+class MetricsPipelineReconcilerTest {
+
+  static final String IMAGE = "ghcr.io/pulse/pulse-aggregator:0.1.0";
+  static final String NAMESPACE = "pulse-system";
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  KubernetesClient client;
+  final MovableClock clock = new MovableClock();
+  Operator operator;
+
+  @BeforeEach
+  void startOperator() throws IOException {
+    try (InputStream crd = Files.newInputStream(Path.of("../crds/metricspipelines.pulse.dev-v1.yml"))) {
+      client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+    }
+    operator = new Operator(overrider -> OperatorMain.configure(overrider).withKubernetesClient(client)
+        .withCloseClientOnStop(false));
+    operator.register(new MetricsPipelineReconciler(IMAGE, clock));
+    operator.start();
+  }
+
+  @AfterEach
+  void stopOperator() {
+    operator.stop();
+  }
+
+  @Test
+  void aPipelineBecomesEveryObjectOwnedByIt() {
+    MetricsPipeline pipeline = create("cluster", spec -> { });
+    awaitObservedGeneration("cluster", 1);
+
+    List<HasMetadata> owned = List.of(
+        get(ServiceAccount.class, NAMESPACE, Names.SERVICE_ACCOUNT),
+        get(ClusterRole.class, null, Names.AGGREGATOR_CLUSTER_ROLE),
+        get(ClusterRoleBinding.class, null, Names.AGGREGATOR_CLUSTER_ROLE_BINDING),
+        get(ClusterRoleBinding.class, null, Names.AUTH_DELEGATOR_CLUSTER_ROLE_BINDING),
+        get(ClusterRole.class, null, Names.METRICS_READER_CLUSTER_ROLE),
+        get(RoleBinding.class, Names.KUBE_SYSTEM, Names.AUTH_READER_ROLE_BINDING),
+        get(Service.class, NAMESPACE, Names.SERVICE),
+        get(Secret.class, NAMESPACE, Names.CA_SECRET),
+        get(Secret.class, NAMESPACE, Names.SERVING_SECRET),
+        get(APIService.class, null, Names.API_SERVICE),
+        get(Deployment.class, NAMESPACE, Names.DEPLOYMENT));
+    assertThat(owned).allSatisfy(object -> {
+      assertThat(object.getMetadata().getOwnerReferences()).extracting(OwnerReference::getUid)
+          .as("owner of %s", object.getMetadata().getName()).containsExactly(pipeline.getMetadata().getUid());
+      assertThat(object.getMetadata().getLabels())
+          .containsEntry(Names.MANAGED_BY_LABEL, Names.MANAGED_BY).containsEntry(Names.INSTANCE_LABEL, "cluster");
+    });
+    assertThat(get(Namespace.class, null, NAMESPACE).getMetadata().getOwnerReferences())
+        .as("the namespace outlives the pipeline").isNullOrEmpty();
+    assertThat(client.resources(PodDisruptionBudget.class).inNamespace(NAMESPACE).withName(Names.POD_DISRUPTION_BUDGET)
+        .get()).as("no budget for one replica").isNull();
+
+    APIService apiService = get(APIService.class, null, Names.API_SERVICE);
+    assertThat(decode(apiService.getSpec().getCaBundle())).isEqualTo(secretValue(Names.CA_SECRET, "ca.crt"));
+    assertThat(apiService.getSpec().getService().getNamespace()).isEqualTo(NAMESPACE);
+    assertThat(certificateHash(get(Deployment.class, NAMESPACE, Names.DEPLOYMENT)))
+        .isEqualTo(sha256(servingCertificate()));
+
+    assertThat(condition("cluster", "Ready").getReason()).isEqualTo("AggregatorStarting");
+    assertThat(fetch("cluster").getStatus().getCertificateNotAfter())
+        .isEqualTo(servingCertificate().getNotAfter().toInstant().toString());
+  }
+
+  @Test
+  void aSpecChangeUpdatesTheAggregatorAndAddsABudgetForTwoReplicas() {
+    create("cluster", spec -> { });
+    awaitObservedGeneration("cluster", 1);
+
+    edit("cluster", p -> {
+      p.getSpec().setMetricResolution("30s");
+      p.getSpec().setReplicas(2);
+    });
+    awaitObservedGeneration("cluster", 2);
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      Deployment deployment = get(Deployment.class, NAMESPACE, Names.DEPLOYMENT);
+      assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+      assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+          .contains("--metric-resolution=30s");
+      assertThat(deployment.getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity()).isNotNull();
+      assertThat(client.resources(PodDisruptionBudget.class).inNamespace(NAMESPACE)
+          .withName(Names.POD_DISRUPTION_BUDGET).get()).isNotNull();
+    });
+
+    edit("cluster", p -> p.getSpec().setReplicas(1));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(client.resources(PodDisruptionBudget.class)
+        .inNamespace(NAMESPACE).withName(Names.POD_DISRUPTION_BUDGET).get()).as("budget removed").isNull());
+  }
+
+  @Test
+  void theCaIsKeptAcrossReconciles() {
+    create("cluster", spec -> { });
+    awaitObservedGeneration("cluster", 1);
+    Secret ca = get(Secret.class, NAMESPACE, Names.CA_SECRET);
+    String servingHash = certificateHash(get(Deployment.class, NAMESPACE, Names.DEPLOYMENT));
+
+    edit("cluster", p -> p.getSpec().setMetricResolution("20s"));
+    awaitObservedGeneration("cluster", 2);
+
+    Secret after = get(Secret.class, NAMESPACE, Names.CA_SECRET);
+    assertThat(after.getData()).isEqualTo(ca.getData());
+    assertThat(after.getMetadata().getResourceVersion()).as("not rewritten").isEqualTo(ca.getMetadata().getResourceVersion());
+    assertThat(certificateHash(get(Deployment.class, NAMESPACE, Names.DEPLOYMENT))).isEqualTo(servingHash);
+  }
+
+  @Test
+  void aServingCertificateCloseToExpiryIsRotatedAndRollsThePods() {
+    create("cluster", spec -> { });
+    awaitObservedGeneration("cluster", 1);
+    X509Certificate before = servingCertificate();
+    String caBefore = secretValue(Names.CA_SECRET, "ca.crt");
+    String hashBefore = certificateHash(get(Deployment.class, NAMESPACE, Names.DEPLOYMENT));
+
+    // Inside the default 30-day renewal window of the one-year certificate.
+    clock.set(before.getNotAfter().toInstant().minus(Duration.ofDays(10)));
+    edit("cluster", p -> p.getSpec().setMetricResolution("20s"));
+    awaitObservedGeneration("cluster", 2);
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      X509Certificate after = servingCertificate();
+      assertThat(after).isNotEqualTo(before);
+      assertThat(after.getNotAfter()).isAfter(before.getNotAfter());
+      assertThat(certificateHash(get(Deployment.class, NAMESPACE, Names.DEPLOYMENT)))
+          .isNotEqualTo(hashBefore).isEqualTo(sha256(after));
+    });
+    assertThat(secretValue(Names.CA_SECRET, "ca.crt")).as("the CA is far from expiry").isEqualTo(caBefore);
+  }
+
+  @Test
+  void aForeignApiServiceIsLeftAloneAndReported() {
+    APIService foreign = client.resource(foreignApiService()).create();
+
+    create("cluster", spec -> { });
+    awaitObservedGeneration("cluster", 1);
+
+    Condition ready = condition("cluster", "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("APIServiceConflict");
+    assertThat(ready.getMessage()).contains("Service kube-system/metrics-server, managed by Helm");
+    APIService after = get(APIService.class, null, Names.API_SERVICE);
+    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(foreign.getMetadata().getResourceVersion());
+    assertThat(after.getMetadata().getOwnerReferences()).isNullOrEmpty();
+    assertThat(client.resources(Deployment.class).inNamespace(NAMESPACE).withName(Names.DEPLOYMENT).get())
+        .as("no aggregator without the APIService").isNull();
+
+    client.resource(fetch("cluster")).delete();
+    await().atMost(WAIT).until(() -> fetch("cluster") == null);
+    assertThat(get(APIService.class, null, Names.API_SERVICE).getMetadata().getResourceVersion())
+        .isEqualTo(foreign.getMetadata().getResourceVersion());
+    assertThat(get(Namespace.class, null, NAMESPACE)).as("the namespace stays").isNotNull();
+  }
+
+  @Test
+  void takeoverAlwaysReplacesAForeignApiService() {
+    client.resource(foreignApiService()).create();
+
+    MetricsPipeline pipeline = create("cluster", spec -> spec.getApiService().setTakeover(ApiServiceTakeover.Always));
+    awaitObservedGeneration("cluster", 1);
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      APIService apiService = get(APIService.class, null, Names.API_SERVICE);
+      assertThat(apiService.getMetadata().getOwnerReferences()).extracting(OwnerReference::getUid)
+          .containsExactly(pipeline.getMetadata().getUid());
+      assertThat(apiService.getSpec().getService().getNamespace()).isEqualTo(NAMESPACE);
+      assertThat(decode(apiService.getSpec().getCaBundle())).isEqualTo(secretValue(Names.CA_SECRET, "ca.crt"));
+      assertThat(condition("cluster", "APIServiceAvailable").getReason())
+          .as("ours now, waiting for kube-apiserver's verdict").isEqualTo("NotReported");
+    });
+  }
+
+  @Test
+  void aSecondPipelineStaysInactive() {
+    create("cluster", spec -> { });
+    awaitObservedGeneration("cluster", 1);
+    String deploymentVersion = get(Deployment.class, NAMESPACE, Names.DEPLOYMENT).getMetadata().getResourceVersion();
+
+    create("second", spec -> spec.setNamespace("pulse-second"));
+    awaitObservedGeneration("second", 1);
+
+    Condition ready = condition("second", "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("AnotherPipelineActive");
+    assertThat(ready.getMessage()).contains("MetricsPipeline cluster");
+    assertThat(client.namespaces().withName("pulse-second").get()).isNull();
+    assertThat(get(APIService.class, null, Names.API_SERVICE).getMetadata().getLabels())
+        .containsEntry(Names.INSTANCE_LABEL, "cluster");
+    assertThat(get(Deployment.class, NAMESPACE, Names.DEPLOYMENT).getMetadata().getResourceVersion())
+        .isEqualTo(deploymentVersion);
+  }
+
+  /** What metrics-server's Helm chart installs. */
+  private static APIService foreignApiService() {
+    return new APIServiceBuilder()
+        .withNewMetadata().withName(Names.API_SERVICE).addToLabels(Names.MANAGED_BY_LABEL, "Helm").endMetadata()
+        .withNewSpec().withGroup(Names.METRICS_GROUP).withVersion(Names.METRICS_VERSION)
+        .withGroupPriorityMinimum(100).withVersionPriority(100).withInsecureSkipTLSVerify(true)
+        .withNewService().withNamespace(Names.KUBE_SYSTEM).withName("metrics-server").withPort(443).endService()
+        .endSpec().build();
+  }
+
+  private MetricsPipeline create(String name, Consumer<MetricsPipelineSpec> spec) {
+    MetricsPipeline pipeline = Pipelines.pipeline(spec);
+    pipeline.getMetadata().setName(name);
+    pipeline.getMetadata().setUid(null);
+    pipeline.getMetadata().setGeneration(null);
+    return client.resource(pipeline).create();
+  }
+
+  private void edit(String name, Consumer<MetricsPipeline> change) {
+    client.resources(MetricsPipeline.class).withName(name).edit(p -> {
+      change.accept(p);
+      return p;
+    });
+  }
+
+  private MetricsPipeline fetch(String name) {
+    return client.resources(MetricsPipeline.class).withName(name).get();
+  }
+
+  private void awaitObservedGeneration(String name, long generation) {
+    await().atMost(WAIT).untilAsserted(() -> {
+      MetricsPipeline pipeline = fetch(name);
+      assertThat(pipeline.getMetadata().getGeneration()).isEqualTo(generation);
+      assertThat(pipeline.getStatus()).isNotNull();
+      assertThat(pipeline.getStatus().getObservedGeneration()).isEqualTo(generation);
+    });
+  }
+
+  private Condition condition(String name, String type) {
+    return fetch(name).getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
+        .orElseThrow();
+  }
+
+  private <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
+    T object = namespace == null ? client.resources(type).withName(name).get()
+        : client.resources(type).inNamespace(namespace).withName(name).get();
+    assertThat(object).as("%s %s", type.getSimpleName(), name).isNotNull();
+    return object;
+  }
+
+  private String secretValue(String secret, String key) {
+    return decode(get(Secret.class, NAMESPACE, secret).getData().get(key));
+  }
+
+  private X509Certificate servingCertificate() {
+    return Pem.certificates(secretValue(Names.SERVING_SECRET, "tls.crt")).get(0);
+  }
+
+  private static String certificateHash(Deployment deployment) {
+    Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+    return annotations.get(Names.SERVING_CERT_HASH_ANNOTATION);
+  }
+
+  private static String sha256(X509Certificate certificate) {
+    return new ServingCertificate(certificate, null).sha256();
+  }
+
+  private static String decode(String base64) {
+    return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+  }
+}
