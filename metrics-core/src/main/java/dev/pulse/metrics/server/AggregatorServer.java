@@ -243,6 +243,7 @@ public final class AggregatorServer {
     } catch (JsonProcessingException e) {
       LOG.error("cannot encode response to {}", ctx.request().path(), e);
       status = 500;
+      // A literal, not an encoded Status: the encoder is what just failed.
       body = Buffer.buffer("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
           + "\"message\":\"Internal error occurred: response encoding failed\",\"reason\":\"InternalError\",\"code\":500}");
     }

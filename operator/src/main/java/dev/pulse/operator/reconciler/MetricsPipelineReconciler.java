@@ -92,6 +92,8 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
    * primary do not reconcile another.
    */
   static final Duration INACTIVE_RECHECK = Duration.ofMinutes(1);
+  /** A certificate that is already due was just handled; do not spin if the clocks disagree. */
+  private static final Duration MIN_RESCHEDULE = Duration.ofMinutes(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(MetricsPipelineReconciler.class);
 
@@ -118,7 +120,8 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
           .rescheduleAfter(INACTIVE_RECHECK);
     }
 
-    TlsMaterial tls = TlsMaterial.reconcile(storedTls(pipeline, context), TlsPolicy.of(pipeline), now);
+    TlsPolicy policy = TlsPolicy.of(pipeline);
+    TlsMaterial tls = TlsMaterial.reconcile(storedTls(pipeline, context), policy, now);
     tls.changes().forEach(change -> LOG.info("MetricsPipeline {}: {}", pipeline.getMetadata().getName(), change));
     Optional<String> foreignApiService = foreignApiService(pipeline, context);
     new ReconcileInputs(tls, defaultImage, foreignApiService).store(context);
@@ -129,7 +132,10 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
             .orElseGet(ApiServiceState.Absent::new));
     Observations observed = new Observations(workload(pipeline, context), apiService,
         Optional.of(tls.serving().certificate().getNotAfter().toInstant()), Optional.empty());
-    return patchStatusIfChanged(pipeline, StatusAggregator.aggregate(pipeline, observed, now));
+    // Renewal must not wait for the periodic resync (hours): come back when a certificate is due.
+    Duration untilDue = Duration.between(now, tls.nextChange(policy.renewBefore()));
+    return patchStatusIfChanged(pipeline, StatusAggregator.aggregate(pipeline, observed, now))
+        .rescheduleAfter(untilDue.compareTo(MIN_RESCHEDULE) < 0 ? MIN_RESCHEDULE : untilDue);
   }
 
   /** The oldest pipeline is the active one; the name breaks ties within a second. */

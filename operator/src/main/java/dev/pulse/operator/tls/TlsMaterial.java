@@ -1,6 +1,7 @@
 package dev.pulse.operator.tls;
 
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,23 @@ public record TlsMaterial(CertificateAuthority ca, List<X509Certificate> previou
       changes.add("issued a serving certificate for " + policy.dnsNames() + ": " + reissue);
     }
     return new TlsMaterial(ca, List.copyOf(previous), serving, List.copyOf(changes));
+  }
+
+  /**
+   * When {@link #reconcile} will next change something: the CA or the serving certificate comes
+   * within {@code renewBefore} of expiry, or a rotated CA expires and leaves the bundle.
+   */
+  public Instant nextChange(Duration renewBefore) {
+    Instant next = earlier(ca.certificate().getNotAfter().toInstant(), serving.certificate().getNotAfter().toInstant())
+        .minus(renewBefore);
+    for (X509Certificate old : previousCas) {
+      next = earlier(next, old.getNotAfter().toInstant());
+    }
+    return next;
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
   }
 
   /** What the APIService's {@code caBundle} holds: the current CA first. */

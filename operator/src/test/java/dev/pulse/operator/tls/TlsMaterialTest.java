@@ -105,6 +105,26 @@ class TlsMaterialTest {
     assertThat(afterOldExpiry.ca()).isEqualTo(rotated.ca());
   }
 
+  @Test
+  void nextChangeIsWhenReconcileWouldFirstReplaceSomething() {
+    TlsMaterial first = TlsMaterial.reconcile(StoredTls.NOTHING, POLICY, NOW);
+    Instant next = first.nextChange(POLICY.renewBefore());
+
+    // The serving certificate (365 days) comes due 30 days before its end, long before the CA.
+    assertThat(next).isEqualTo(NOW.plus(Duration.ofDays(335)));
+    assertThat(TlsMaterial.reconcile(stored(first), POLICY, next.minusSeconds(1)).changes()).isEmpty();
+    assertThat(TlsMaterial.reconcile(stored(first), POLICY, next.plusSeconds(1)).changes()).isNotEmpty();
+  }
+
+  @Test
+  void duringACaRotationTheOldCaLeavingTheBundleIsTheNextChange() {
+    TlsMaterial first = TlsMaterial.reconcile(StoredTls.NOTHING, POLICY, NOW);
+    Instant oldCaEnd = first.ca().certificate().getNotAfter().toInstant();
+    TlsMaterial rotated = TlsMaterial.reconcile(stored(first), POLICY, oldCaEnd.minus(Duration.ofDays(20)));
+
+    assertThat(rotated.nextChange(POLICY.renewBefore())).isEqualTo(oldCaEnd);
+  }
+
   private static StoredTls stored(TlsMaterial tls) {
     return new StoredTls(Optional.of(tls.ca()), tls.previousCas(), Optional.of(tls.serving()));
   }

@@ -76,8 +76,4 @@ public record Status(String kind, String apiVersion, Map<String, String> metadat
     return failure(406, "NotAcceptable", message, null);
   }
 
-  /** {@code errors.NewInternalError}. */
-  public static Status internalError(String message) {
-    return failure(500, "InternalError", "Internal error occurred: " + message, Details.NONE);
-  }
 }
