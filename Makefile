@@ -12,8 +12,8 @@ build: ## Compile and package every module (no tests)
 test: ## Run all tests
 	$(MVN) verify
 
-up: ## Local cluster (real control plane, simulated nodes) with Pulse serving kubectl top
-	$(MVN) -q -pl metrics-core package -DskipTests
+up: ## Local cluster (real control plane, simulated nodes), the operator and a sample pipeline: kubectl top works
+	$(MVN) -q -pl metrics-core,operator package -DskipTests
 	e2e/bin/up.sh
 
 down: ## Stop the local cluster and remove its state

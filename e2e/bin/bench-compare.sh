@@ -10,8 +10,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 # shellcheck source-path=SCRIPTDIR source=../lib/pki.sh
 source "${E2E_DIR}/lib/pki.sh"
-# shellcheck source-path=SCRIPTDIR source=../lib/aggregator.sh
-source "${E2E_DIR}/lib/aggregator.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib/pulse.sh
+source "${E2E_DIR}/lib/pulse.sh"
 
 NODES="${PULSE_BENCH_NODES:-1000}"
 PODS="${PULSE_BENCH_PODS:-30}"
@@ -72,19 +72,31 @@ start_scrapers() {
   "${E2E_DIR}/bin/baseline-metrics-server.sh" start >/dev/null
 }
 
+# GET of every node's metrics as the cluster admin, from Pulse (as kube-apiserver dials it)
+# or from metrics-server (its self-signed certificate is valid for 127.0.0.1); curl flags follow.
+list_nodes() {
+  local server=$1 path=/apis/metrics.k8s.io/v1beta1/nodes
+  shift
+  local auth=(--cert "${PKI_DIR}/admin.crt" --key "${PKI_DIR}/admin.key")
+  case "${server}" in
+    pulse) aggregator_curl "${path}" "${auth[@]}" "$@" ;;
+    metrics-server) curl -fsS --max-time 30 --cacert "${PKI_DIR}/ca.crt" "${auth[@]}" "$@" \
+      "https://127.0.0.1:${PULSE_METRICS_SERVER_PORT}${path}" ;;
+  esac
+}
+
 # Farm nodes in a server's node list (metrics-server pretty-prints for curl: allow spaces).
 served_nodes() {
-  local ca=$1 port=$2 body
-  body="$(curl -fsS --max-time 30 --cacert "${ca}" --cert "${PKI_DIR}/admin.crt" --key "${PKI_DIR}/admin.key" \
-    "https://127.0.0.1:${port}/apis/metrics.k8s.io/v1beta1/nodes" 2>/dev/null)" || body=""
+  local body
+  body="$(list_nodes "$1" 2>/dev/null)" || body=""
   grep -oE '"name": ?"node-[0-9]+"' <<<"${body}" | wc -l
 }
 
 wait_both_serve() {
   local start=${SECONDS} pulse ms
   while true; do
-    pulse="$(served_nodes "${AGG_PKI_DIR}/ca.crt" "${PULSE_AGGREGATOR_PORT}")"
-    ms="$(served_nodes "${PKI_DIR}/ca.crt" "${PULSE_METRICS_SERVER_PORT}")"
+    pulse="$(served_nodes pulse)"
+    ms="$(served_nodes metrics-server)"
     ((pulse >= NODES && ms >= NODES)) && break
     ((SECONDS - start < 180)) || die "after 180s Pulse serves ${pulse} and metrics-server ${ms} of ${NODES} farm nodes"
     sleep 5
@@ -97,10 +109,9 @@ rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 # Median wall time of 5 lists of every node's metrics, in milliseconds.
 list_ms() {
-  local ca=$1 port=$2 i
+  local i
   for ((i = 0; i < 5; i++)); do
-    curl -fsS -o /dev/null -w '%{time_total}\n' --max-time 30 --cacert "${ca}" --cert "${PKI_DIR}/admin.crt" \
-      --key "${PKI_DIR}/admin.key" "https://127.0.0.1:${port}/apis/metrics.k8s.io/v1beta1/nodes"
+    list_nodes "$1" -o /dev/null -w '%{time_total}\n'
   done | sort -n | awk 'NR == 3 {printf "%.1f", $1 * 1000}'
 }
 
@@ -120,8 +131,8 @@ measure() {
   ms_cpu="$(awk -v d=$((m1 - m0)) -v hz="${hz}" 'BEGIN {printf "%.2f", d / hz}')"
   pulse_rss="$(rss_kib "${pulse}")"
   ms_rss="$(rss_kib "${ms}")"
-  pulse_list="$(list_ms "${AGG_PKI_DIR}/ca.crt" "${PULSE_AGGREGATOR_PORT}")"
-  ms_list="$(list_ms "${PKI_DIR}/ca.crt" "${PULSE_METRICS_SERVER_PORT}")"
+  pulse_list="$(list_ms pulse)"
+  ms_list="$(list_ms metrics-server)"
   printf '\n%s nodes x %s pods, 15s resolution, %ss window, same cluster and kubelets\n' "${NODES}" "${PODS}" "${WINDOW}"
   printf '%-28s %14s %16s %12s\n' "" "Pulse" "metrics-server" "Pulse/ms"
   awk -v a="${pulse_cpu}" -v b="${ms_cpu}" 'BEGIN {printf "%-28s %14s %16s %12.2f\n", "CPU seconds in window", a, b, a / b}'

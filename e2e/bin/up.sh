@@ -1,27 +1,26 @@
 #!/usr/bin/env bash
-# `make up`: a local cluster with simulated nodes and the Pulse aggregator serving
-# metrics.k8s.io behind kube-apiserver, ready for `kubectl top`. Idempotent: reuses a running
-# cluster and says so when everything already runs.
-#   1. builds the aggregator jar (if missing) and the Kubernetes peers (if not cached)
+# `make up`: a local cluster with simulated nodes, the Pulse operator and the sample
+# MetricsPipeline, whose aggregator serves metrics.k8s.io behind kube-apiserver, ready for
+# `kubectl top`. Idempotent: reuses a running cluster and says so when everything already runs.
+#   1. builds the jars (if missing) and the Kubernetes peers (if not cached)
 #   2. starts the control plane (cluster-up.sh) unless it runs
 #   3. creates 3 kwok nodes and Deployments in namespaces shop and batch
-#   4. starts the aggregator and registers it as APIService v1beta1.metrics.k8s.io
+#   4. installs the CRD, starts the operator, applies config/samples/metricspipeline.yaml,
+#      runs the aggregator it provisions (lib/pulse.sh) and waits for the pipeline to be Ready
 #   5. waits for `kubectl top nodes`, prints `kubectl top` and the KUBECONFIG to export
-# --restart-aggregator restarts only the aggregator, e.g. after `mvn package`.
+# --restart-pulse restarts the operator and the aggregator, e.g. after `make build`.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=../lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
-# shellcheck source-path=SCRIPTDIR source=../lib/pki.sh
-source "${E2E_DIR}/lib/pki.sh"
-# shellcheck source-path=SCRIPTDIR source=../lib/aggregator.sh
-source "${E2E_DIR}/lib/aggregator.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib/pulse.sh
+source "${E2E_DIR}/lib/pulse.sh"
 
 TOP_TIMEOUT="${PULSE_TOP_TIMEOUT:-120}"
 
 all_running() {
   local name
-  for name in "${CLUSTER_COMPONENTS[@]}" "${AGG_NAME}"; do
+  for name in "${CLUSTER_COMPONENTS[@]}" "${OPERATOR_NAME}" "${AGG_NAME}"; do
     running_pid "${name}" >/dev/null || return 1
   done
 }
@@ -77,6 +76,8 @@ wait_for_all_pods() {
 }
 
 show() {
+  printf '\n$ kubectl get metricspipelines\n'
+  kc get metricspipelines
   printf '\n$ kubectl top nodes\n'
   kc top nodes
   printf '\n$ kubectl top pods -A\n'
@@ -87,14 +88,14 @@ show() {
 
 usage() {
   cat <<EOF
-usage: $(basename "$0") [--restart-aggregator]
-  --restart-aggregator  stop the running aggregator first (after rebuilding the jar)
+usage: $(basename "$0") [--restart-pulse]
+  --restart-pulse  stop the running operator and aggregator first (after rebuilding the jars)
 EOF
 }
 
 main() {
   case "${1:-}" in
-    --restart-aggregator) aggregator_down ;;
+    --restart-pulse) pulse_down ;;
     -h | --help) usage; return 0 ;;
     "") ;;
     *) usage >&2; exit 2 ;;
@@ -106,11 +107,11 @@ main() {
     return 0
   fi
   local start=${SECONDS}
-  aggregator_ensure_jar
+  pulse_ensure_jars
   "${E2E_DIR}/bin/build-peers.sh"
   "${E2E_DIR}/bin/cluster-up.sh"
   create_workloads
-  aggregator_up
+  pulse_up
   wait_for_top
   wait_for_all_pods
   log "up in $(fmt_duration $((SECONDS - start)))"

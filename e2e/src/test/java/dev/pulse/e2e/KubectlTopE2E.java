@@ -10,15 +10,16 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What a user of kubectl top and the HPA relies on, through a real kube-apiserver's aggregation
  * layer (front-proxy CA, APIService with caBundle) to the Pulse aggregator scraping kwok's
  * simulated kubelets over TLS verified with the cluster CA.
  */
+@ExtendWith(LocalCluster.Extension.class)
 class KubectlTopE2E {
 
   /** kwok reports each container at its pod's annotation; the scrape window adds jitter. */
@@ -28,15 +29,8 @@ class KubectlTopE2E {
   private static LocalCluster cluster;
 
   @BeforeAll
-  static void up() throws Exception {
-    cluster = LocalCluster.up();
-  }
-
-  @AfterAll
-  static void down() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void up(LocalCluster localCluster) {
+    cluster = localCluster;
   }
 
   /** Expected CPU of every running pod, in millicores: its annotation times its containers. */

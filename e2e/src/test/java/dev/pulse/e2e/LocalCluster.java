@@ -5,18 +5,48 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * The local control plane of {@code e2e/bin/up.sh}: started for the tests if it is not running
- * (and then stopped after them), reused if it is. Everything goes through the real kubectl.
+ * (and then stopped after all of them), reused if it is. Test classes receive it as a parameter
+ * through {@link Extension}, so every class shares one start-up. Everything goes through the real
+ * kubectl.
  */
-final class LocalCluster implements AutoCloseable {
+final class LocalCluster implements ExtensionContext.Store.CloseableResource {
+
+  /** Resolves {@code LocalCluster} parameters with the one cluster of the whole test run. */
+  static final class Extension implements ParameterResolver {
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+      return parameter.getParameter().getType() == LocalCluster.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+      return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+          .getOrComputeIfAbsent(LocalCluster.class, key -> {
+            try {
+              return up();
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException(e);
+            }
+          }, LocalCluster.class);
+    }
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String KUBECTL = System.getenv().getOrDefault("KUBECTL", "/usr/lib/google-cloud-sdk/bin/kubectl.1.33");
@@ -40,18 +70,45 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /** Brings the cluster up with up.sh, whose progress goes straight to the build output. */
-  static LocalCluster up() throws IOException, InterruptedException {
+  private static LocalCluster up() throws IOException, InterruptedException {
     Path repo = Path.of(System.getProperty("user.dir")).getParent();
     boolean running = Files.exists(repo.resolve(".pulse/pids/kube-apiserver.pid"));
-    Process up = new ProcessBuilder(repo.resolve("e2e/bin/up.sh").toString()).directory(repo.toFile())
-        .redirectErrorStream(true).start();
-    up.getOutputStream().close();
-    relay(up);
-    if (!up.waitFor(40, TimeUnit.MINUTES) || up.exitValue() != 0) {
-      throw new IllegalStateException("e2e/bin/up.sh failed (exit " + (up.isAlive() ? "timeout" : up.exitValue())
+    LocalCluster cluster = new LocalCluster(repo, !running);
+    cluster.script("up.sh");
+    return cluster;
+  }
+
+  /**
+   * Runs {@code e2e/bin/<name>} to completion, its output relayed; e.g. {@code up.sh} brings back
+   * whatever of Pulse is not running.
+   */
+  void script(String name, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(repo.resolve("e2e/bin").resolve(name).toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    relay(process);
+    if (!process.waitFor(40, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      throw new IllegalStateException("e2e/bin/" + name + " failed (exit "
+          + (process.isAlive() ? "timeout" : process.exitValue())
           + "); its output is above, component logs are in .pulse/logs");
     }
-    return new LocalCluster(repo, !running);
+  }
+
+  /** Whether a process the scripts started runs. */
+  boolean running(String component) throws IOException {
+    Path pidFile = repo.resolve(".pulse/pids/" + component + ".pid");
+    return Files.exists(pidFile)
+        && ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** Kills a process the scripts started (SIGKILL: no chance to clean up) and waits for its end. */
+  void kill(String component) throws IOException {
+    long pid = Long.parseLong(Files.readString(repo.resolve(".pulse/pids/" + component + ".pid")).trim());
+    ProcessHandle process = ProcessHandle.of(pid)
+        .orElseThrow(() -> new IllegalStateException(component + " (pid " + pid + ") is not running"));
+    process.destroyForcibly();
+    process.onExit().join();
   }
 
   /** Copies a script's output line by line, so its progress shows in the build log as it happens. */
@@ -64,15 +121,26 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
+  Path repo() {
+    return repo;
+  }
+
   Path kubeconfig() {
     return repo.resolve(".pulse/kubeconfig");
   }
 
   Result kubectl(String... args) throws IOException, InterruptedException {
+    return kubectlWithInput("", args);
+  }
+
+  /** kubectl reading {@code input} on its standard input, e.g. for {@code apply -f -}. */
+  Result kubectlWithInput(String input, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(KUBECTL, "--kubeconfig", kubeconfig().toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).start();
-    p.getOutputStream().close();
+    try (var stdin = p.getOutputStream()) {
+      stdin.write(input.getBytes(StandardCharsets.UTF_8));
+    }
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -86,13 +154,11 @@ final class LocalCluster implements AutoCloseable {
     return JSON.readTree(kubectl(args).ok().stdout());
   }
 
+  /** Stops the cluster after the last test, if the tests started it. */
   @Override
   public void close() throws IOException, InterruptedException {
     if (startedHere) {
-      Process down = new ProcessBuilder(repo.resolve("e2e/bin/down.sh").toString()).directory(repo.toFile())
-          .redirectErrorStream(true).start();
-      relay(down);
-      down.waitFor(2, TimeUnit.MINUTES);
+      script("down.sh");
     }
   }
 }

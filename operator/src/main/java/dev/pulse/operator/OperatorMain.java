@@ -1,6 +1,7 @@
 package dev.pulse.operator;
 
 import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.model.LocalAggregator;
 import dev.pulse.operator.reconciler.MetricsPipelineReconciler;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,6 +13,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,17 @@ public final class OperatorMain {
   private OperatorMain() {}
 
   public static void main(String[] args) {
+    Optional<LocalAggregator> local;
+    try {
+      local = LocalAggregator.parse(System.getenv(LocalAggregator.ENV));
+    } catch (IllegalArgumentException e) {
+      LOG.error(e.getMessage());
+      System.exit(1);
+      return;
+    }
+    local.ifPresent(endpoint -> LOG.warn("Development mode ({}): the APIService points at {}:{} through an ExternalName"
+        + " Service; the aggregator must run there, the Deployment's pods serve no one",
+        LocalAggregator.ENV, endpoint.host(), endpoint.port()));
     KubernetesClient client = new KubernetesClientBuilder().build();
     String problem = startProblem(client);
     if (problem != null) {
@@ -50,7 +63,7 @@ public final class OperatorMain {
       }
     });
     operator.register(new MetricsPipelineReconciler(
-        Objects.requireNonNullElse(System.getenv(IMAGE), DEFAULT_IMAGE), Clock.systemUTC()));
+        Objects.requireNonNullElse(System.getenv(IMAGE), DEFAULT_IMAGE), local, Clock.systemUTC()));
     operator.installShutdownHook(Duration.ofSeconds(10));
     operator.start();
   }

@@ -2,6 +2,7 @@ package dev.pulse.operator.dependent;
 
 import dev.pulse.operator.api.ApiServiceTakeover;
 import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.model.LocalAggregator;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.model.Names.Component;
 import io.fabric8.kubernetes.api.model.APIService;
@@ -14,6 +15,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,7 +34,8 @@ public final class ApiServiceDependentResource extends CRUDKubernetesDependentRe
 
   @Override
   protected APIService desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
-    return desired(pipeline, ReconcileInputs.of(context).tls().caBundlePem());
+    ReconcileInputs inputs = ReconcileInputs.of(context);
+    return desired(pipeline, inputs.tls().caBundlePem(), inputs.localAggregator());
   }
 
   /**
@@ -45,8 +48,10 @@ public final class ApiServiceDependentResource extends CRUDKubernetesDependentRe
   }
 
   /**
-   * Adopts a replaced APIService: a plain update keeps the stored metadata except labels and
-   * annotations, so without this the pipeline would write it without owning it.
+   * Adopts a replaced APIService: a plain update keeps the stored metadata and adds the desired
+   * labels to the stored ones, so without this the pipeline would write it without owning it, and
+   * the previous owner's labels (e.g. {@code k8s-app: metrics-server}) would make its uninstall
+   * by label delete ours.
    */
   @Override
   public APIService update(APIService actual, APIService desired, MetricsPipeline pipeline,
@@ -54,6 +59,7 @@ public final class ApiServiceDependentResource extends CRUDKubernetesDependentRe
     APIService adopted = new APIServiceBuilder(actual).build();
     if (!adopted.hasOwnerReferenceFor(pipeline)) {
       adopted.addOwnerReference(pipeline);
+      adopted.getMetadata().setLabels(new HashMap<>(desired.getMetadata().getLabels()));
     }
     return super.update(adopted, desired, pipeline, context);
   }
@@ -76,8 +82,11 @@ public final class ApiServiceDependentResource extends CRUDKubernetesDependentRe
     }
   }
 
-  /** @param caBundlePem the CAs kube-apiserver trusts for the aggregator, PEM */
-  public static APIService desired(MetricsPipeline pipeline, String caBundlePem) {
+  /**
+   * @param caBundlePem the CAs kube-apiserver trusts for the aggregator, PEM
+   * @param local where the aggregator runs in development mode
+   */
+  public static APIService desired(MetricsPipeline pipeline, String caBundlePem, Optional<LocalAggregator> local) {
     return new APIServiceBuilder()
         .withMetadata(Metadata.clusterScoped(pipeline, Names.API_SERVICE, Component.METRICS_API))
         .withNewSpec()
@@ -88,7 +97,7 @@ public final class ApiServiceDependentResource extends CRUDKubernetesDependentRe
         .withNewService()
         .withNamespace(pipeline.getSpec().getNamespace())
         .withName(Names.SERVICE)
-        .withPort(ServiceDependentResource.PORT)
+        .withPort(ServiceDependentResource.port(local))
         .endService()
         // []byte in Go, so base64 in JSON.
         .withCaBundle(Base64.getEncoder().encodeToString(caBundlePem.getBytes(StandardCharsets.US_ASCII)))

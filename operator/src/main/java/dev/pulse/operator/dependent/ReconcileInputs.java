@@ -1,6 +1,7 @@
 package dev.pulse.operator.dependent;
 
 import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.model.LocalAggregator;
 import dev.pulse.operator.tls.TlsMaterial;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.Optional;
@@ -13,8 +14,11 @@ import java.util.Optional;
  * @param defaultImage the aggregator image used unless the spec names one
  * @param foreignApiService who holds {@code v1beta1.metrics.k8s.io} when the pipeline must leave it
  *     alone; empty when the pipeline may write it
+ * @param localAggregator where kube-apiserver finds the aggregator in development mode; empty
+ *     in a cluster
  */
-public record ReconcileInputs(TlsMaterial tls, String defaultImage, Optional<String> foreignApiService) {
+public record ReconcileInputs(TlsMaterial tls, String defaultImage, Optional<String> foreignApiService,
+    Optional<LocalAggregator> localAggregator) {
 
   public void store(Context<MetricsPipeline> context) {
     context.managedWorkflowAndDependentResourceContext().put(ReconcileInputs.class, this);

@@ -1,6 +1,7 @@
 package dev.pulse.operator.dependent;
 
 import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.model.LocalAggregator;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.model.Names.Component;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -10,8 +11,12 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.Optional;
 
-/** What the APIService points kube-apiserver at: port 443 to the pods' named HTTPS port. */
+/**
+ * What the APIService points kube-apiserver at: port 443 to the pods' named HTTPS port, or in
+ * development mode ({@link LocalAggregator}) the aggregator's host.
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
 public final class ServiceDependentResource extends CRUDKubernetesDependentResource<Service, MetricsPipeline> {
 
@@ -19,13 +24,26 @@ public final class ServiceDependentResource extends CRUDKubernetesDependentResou
 
   @Override
   protected Service desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
-    return desired(pipeline);
+    return desired(pipeline, ReconcileInputs.of(context).localAggregator());
   }
 
-  public static Service desired(MetricsPipeline pipeline) {
-    return new ServiceBuilder()
-        .withMetadata(Metadata.namespaced(pipeline, Names.SERVICE, Component.AGGREGATOR))
-        .withNewSpec()
+  public static Service desired(MetricsPipeline pipeline, Optional<LocalAggregator> local) {
+    ServiceBuilder service = new ServiceBuilder()
+        .withMetadata(Metadata.namespaced(pipeline, Names.SERVICE, Component.AGGREGATOR));
+    if (local.isPresent()) {
+      return service.withNewSpec()
+          .withType("ExternalName")
+          .withExternalName(local.get().host())
+          .addNewPort()
+          .withName(DeploymentDependentResource.PORT_NAME)
+          .withPort(local.get().port())
+          .withProtocol("TCP")
+          .withAppProtocol("https")
+          .endPort()
+          .endSpec()
+          .build();
+    }
+    return service.withNewSpec()
         .withType("ClusterIP")
         .withSelector(Names.selector(pipeline))
         .addNewPort()
@@ -37,5 +55,10 @@ public final class ServiceDependentResource extends CRUDKubernetesDependentResou
         .endPort()
         .endSpec()
         .build();
+  }
+
+  /** The port kube-apiserver dials, which the APIService names. */
+  static int port(Optional<LocalAggregator> local) {
+    return local.map(LocalAggregator::port).orElse(PORT);
   }
 }

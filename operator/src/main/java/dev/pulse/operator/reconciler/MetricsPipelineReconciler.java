@@ -17,10 +17,12 @@ import dev.pulse.operator.dependent.ReconcileInputs;
 import dev.pulse.operator.dependent.ServiceAccountDependentResource;
 import dev.pulse.operator.dependent.ServiceDependentResource;
 import dev.pulse.operator.dependent.ServingSecretDependentResource;
+import dev.pulse.operator.model.LocalAggregator;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.status.ApiServiceState;
 import dev.pulse.operator.status.Observations;
 import dev.pulse.operator.status.StatusAggregator;
+import dev.pulse.operator.status.Transitions;
 import dev.pulse.operator.status.Workload;
 import dev.pulse.operator.tls.StoredTls;
 import dev.pulse.operator.tls.TlsMaterial;
@@ -92,20 +94,27 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
    * primary do not reconcile another.
    */
   static final Duration INACTIVE_RECHECK = Duration.ofMinutes(1);
+  /** How soon a pipeline that is not Ready yet is looked at again. */
+  static final Duration NOT_READY_RECHECK = Duration.ofSeconds(10);
   /** A certificate that is already due was just handled; do not spin if the clocks disagree. */
   private static final Duration MIN_RESCHEDULE = Duration.ofMinutes(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(MetricsPipelineReconciler.class);
 
   private final String defaultImage;
+  private final Optional<LocalAggregator> localAggregator;
   private final Clock clock;
+  private final EventRecorder events =
+      new EventRecorder(Objects.requireNonNullElse(System.getenv("HOSTNAME"), Names.MANAGED_BY));
 
   /**
    * @param defaultImage the aggregator image released with the operator
+   * @param localAggregator where the aggregator runs in development mode; empty in a cluster
    * @param clock decides when certificates are due; tests move it forward
    */
-  public MetricsPipelineReconciler(String defaultImage, Clock clock) {
+  public MetricsPipelineReconciler(String defaultImage, Optional<LocalAggregator> localAggregator, Clock clock) {
     this.defaultImage = defaultImage;
+    this.localAggregator = localAggregator;
     this.clock = clock;
   }
 
@@ -116,15 +125,22 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
     if (activePipeline.isPresent()) {
       Observations observed = new Observations(Workload.notCreated(pipeline.getSpec().getReplicas()),
           new ApiServiceState.Absent(), Optional.empty(), activePipeline);
-      return patchStatusIfChanged(pipeline, StatusAggregator.aggregate(pipeline, observed, now))
+      return patchStatusIfChanged(pipeline, StatusAggregator.aggregate(pipeline, observed, now), context, now)
           .rescheduleAfter(INACTIVE_RECHECK);
     }
 
     TlsPolicy policy = TlsPolicy.of(pipeline);
     TlsMaterial tls = TlsMaterial.reconcile(storedTls(pipeline, context), policy, now);
-    tls.changes().forEach(change -> LOG.info("MetricsPipeline {}: {}", pipeline.getMetadata().getName(), change));
     Optional<String> foreignApiService = foreignApiService(pipeline, context);
-    new ReconcileInputs(tls, defaultImage, foreignApiService).store(context);
+    // Behind a foreign APIService the serving certificate is not stored, so every reconcile would
+    // issue one again: only what is kept is news.
+    List<String> kept = foreignApiService.isEmpty() ? tls.changes() : tls.caChanges();
+    kept.forEach(change -> {
+      LOG.info("MetricsPipeline {}: {}", pipeline.getMetadata().getName(), change);
+      events.record(context.getClient(), pipeline, new Transitions.Note(Transitions.Note.NORMAL,
+          "CertificatesIssued", "The operator " + change + "."), now);
+    });
+    new ReconcileInputs(tls, defaultImage, foreignApiService, localAggregator).store(context);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
     ApiServiceState apiService = foreignApiService.<ApiServiceState>map(ApiServiceState.Foreign::new)
@@ -134,8 +150,15 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
         Optional.of(tls.serving().certificate().getNotAfter().toInstant()), Optional.empty());
     // Renewal must not wait for the periodic resync (hours): come back when a certificate is due.
     Duration untilDue = Duration.between(now, tls.nextChange(policy.renewBefore()));
-    return patchStatusIfChanged(pipeline, StatusAggregator.aggregate(pipeline, observed, now))
-        .rescheduleAfter(untilDue.compareTo(MIN_RESCHEDULE) < 0 ? MIN_RESCHEDULE : untilDue);
+    Duration next = untilDue.compareTo(MIN_RESCHEDULE) < 0 ? MIN_RESCHEDULE : untilDue;
+    MetricsPipelineStatus status = StatusAggregator.aggregate(pipeline, observed, now);
+    // Until Ready, look again soon: kube-apiserver's availability check and the pods' readiness
+    // change without a write of ours, and an informer event may be missed (seen on a recreated
+    // APIService whose first status update JOSDK took for its own write).
+    if (!StatusAggregator.isReady(status)) {
+      next = NOT_READY_RECHECK;
+    }
+    return patchStatusIfChanged(pipeline, status, context, now).rescheduleAfter(next);
   }
 
   /** The oldest pipeline is the active one; the name breaks ties within a second. */
@@ -206,12 +229,17 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
         Objects.requireNonNullElse(status.get().getUpdatedReplicas(), 0), deadlineExceeded, Optional.empty());
   }
 
-  /** An unchanged status is not written: every write would be an event for everyone watching. */
-  private static UpdateControl<MetricsPipeline> patchStatusIfChanged(MetricsPipeline pipeline,
-      MetricsPipelineStatus status) {
+  /**
+   * An unchanged status is not written: every write would be an event for everyone watching. A
+   * changed one may be news for {@code kubectl describe}.
+   */
+  private UpdateControl<MetricsPipeline> patchStatusIfChanged(MetricsPipeline pipeline, MetricsPipelineStatus status,
+      Context<MetricsPipeline> context, Instant now) {
     if (status.equals(pipeline.getStatus())) {
       return UpdateControl.noUpdate();
     }
+    Transitions.between(pipeline.getStatus(), status)
+        .forEach(note -> events.record(context.getClient(), pipeline, note, now));
     pipeline.setStatus(status);
     return UpdateControl.patchStatus(pipeline);
   }

@@ -58,6 +58,12 @@ public final class StatusAggregator {
     return status;
   }
 
+  /** Whether {@code status} says Ready=True. */
+  public static boolean isReady(MetricsPipelineStatus status) {
+    return status.getConditions() != null && status.getConditions().stream()
+        .anyMatch(c -> READY.equals(c.getType()) && TRUE.equals(c.getStatus()));
+  }
+
   private static List<Verdict> inactive(String activePipeline) {
     String message = "MetricsPipeline " + activePipeline + " already serves metrics.k8s.io, and a cluster has"
         + " one APIService " + Names.API_SERVICE + ": this pipeline runs nothing. Delete one of the two.";

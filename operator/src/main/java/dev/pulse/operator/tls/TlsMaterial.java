@@ -10,11 +10,12 @@ import java.util.List;
  * The certificates a pipeline serves with: the current CA, the CAs it replaced that are still
  * trusted, and the serving certificate the current CA signed.
  *
- * @param changes what {@link #reconcile} replaced and why, one sentence each; empty when it kept
- *     everything
+ * @param caChanges what {@link #reconcile} did to the CA and why, one sentence each; empty when
+ *     it kept it
+ * @param servingChanges the same for the serving certificate
  */
 public record TlsMaterial(CertificateAuthority ca, List<X509Certificate> previousCas, ServingCertificate serving,
-    List<String> changes) {
+    List<String> caChanges, List<String> servingChanges) {
 
   /**
    * Keeps what is stored as long as it is usable, and replaces only what is not: a CA is generated
@@ -24,23 +25,23 @@ public record TlsMaterial(CertificateAuthority ca, List<X509Certificate> previou
    * trusts both the pods that still serve the old certificate and those with the new one.
    */
   public static TlsMaterial reconcile(StoredTls stored, TlsPolicy policy, Instant now) {
-    List<String> changes = new ArrayList<>();
+    List<String> caChanges = new ArrayList<>();
     List<X509Certificate> previous = new ArrayList<>(
         stored.previousCas().stream().filter(ca -> X509.isValidAt(ca, now)).toList());
     CertificateAuthority ca;
     if (stored.ca().isEmpty()) {
       ca = CertificateAuthority.generate(now, policy.caValidity());
-      changes.add("generated a CA: none was stored");
+      caChanges.add("generated a CA: none was stored");
     } else if (!stored.ca().get().isConsistent()) {
       ca = CertificateAuthority.generate(now, policy.caValidity());
-      changes.add("generated a CA: the stored key does not belong to the stored CA certificate");
+      caChanges.add("generated a CA: the stored key does not belong to the stored CA certificate");
     } else if (stored.ca().get().needsRenewal(now, policy.renewBefore())) {
       X509Certificate old = stored.ca().get().certificate();
       ca = CertificateAuthority.generate(now, policy.caValidity());
       if (X509.isValidAt(old, now)) {
         previous.add(0, old);
       }
-      changes.add("rotated the CA, which expires " + old.getNotAfter().toInstant()
+      caChanges.add("rotated the CA, which expires " + old.getNotAfter().toInstant()
           + "; it stays trusted until then");
     } else {
       ca = stored.ca().get();
@@ -54,11 +55,19 @@ public record TlsMaterial(CertificateAuthority ca, List<X509Certificate> previou
         : serving.needsRenewal(now, policy.renewBefore())
             ? "it expires " + serving.certificate().getNotAfter().toInstant()
         : null;
+    List<String> servingChanges = new ArrayList<>();
     if (reissue != null) {
       serving = ServingCertificate.issue(ca, policy.dnsNames(), now, policy.validity());
-      changes.add("issued a serving certificate for " + policy.dnsNames() + ": " + reissue);
+      servingChanges.add("issued a serving certificate for " + policy.dnsNames() + ": " + reissue);
     }
-    return new TlsMaterial(ca, List.copyOf(previous), serving, List.copyOf(changes));
+    return new TlsMaterial(ca, List.copyOf(previous), serving, List.copyOf(caChanges), List.copyOf(servingChanges));
+  }
+
+  /** Everything {@link #reconcile} replaced, the CA first. */
+  public List<String> changes() {
+    List<String> changes = new ArrayList<>(caChanges);
+    changes.addAll(servingChanges);
+    return changes;
   }
 
   /**

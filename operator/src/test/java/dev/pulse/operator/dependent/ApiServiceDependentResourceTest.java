@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.APIServiceBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ApiServiceDependentResourceTest {
@@ -23,7 +24,7 @@ class ApiServiceDependentResourceTest {
   @Test
   void registersMetricsV1beta1WithTheCaBundleAndNeverSkipsVerification() {
     TlsMaterial tls = TlsMaterial.reconcile(StoredTls.NOTHING, TlsPolicy.of(pipeline), Instant.parse("2026-01-01T00:00:00Z"));
-    APIService service = ApiServiceDependentResource.desired(pipeline, tls.caBundlePem());
+    APIService service = ApiServiceDependentResource.desired(pipeline, tls.caBundlePem(), Optional.empty());
 
     assertThat(service.getApiVersion()).isEqualTo("apiregistration.k8s.io/v1");
     assertThat(service.getMetadata().getName()).isEqualTo("v1beta1.metrics.k8s.io");
@@ -42,7 +43,7 @@ class ApiServiceDependentResourceTest {
 
   @Test
   void recognisesItsOwnAndNamesForeignOwners() {
-    APIService ours = ApiServiceDependentResource.desired(pipeline, "pem");
+    APIService ours = ApiServiceDependentResource.desired(pipeline, "pem", Optional.empty());
     assertThat(ApiServiceDependentResource.foreignOwner(ours, pipeline)).isEmpty();
 
     MetricsPipeline other = Pipelines.pipeline();

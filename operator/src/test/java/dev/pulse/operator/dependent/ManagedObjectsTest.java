@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** What holds for every object the operator manages. */
@@ -35,8 +36,8 @@ class ManagedObjectsTest {
         CaSecretDependentResource.desired(PIPELINE, tls),
         ServingSecretDependentResource.desired(PIPELINE, tls),
         DeploymentDependentResource.desired(PIPELINE, "image", tls.serving().sha256()),
-        ServiceDependentResource.desired(PIPELINE),
-        ApiServiceDependentResource.desired(PIPELINE, tls.caBundlePem()),
+        ServiceDependentResource.desired(PIPELINE, Optional.empty()),
+        ApiServiceDependentResource.desired(PIPELINE, tls.caBundlePem(), Optional.empty()),
         PodDisruptionBudgetDependentResource.desired(PIPELINE));
   }
 

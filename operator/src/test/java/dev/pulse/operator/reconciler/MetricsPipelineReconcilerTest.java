@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,7 +69,7 @@ class MetricsPipelineReconcilerTest {
     }
     operator = new Operator(overrider -> OperatorMain.configure(overrider).withKubernetesClient(client)
         .withCloseClientOnStop(false));
-    operator.register(new MetricsPipelineReconciler(IMAGE, clock));
+    operator.register(new MetricsPipelineReconciler(IMAGE, Optional.empty(), clock));
     operator.start();
   }
 
@@ -197,6 +198,14 @@ class MetricsPipelineReconcilerTest {
     assertThat(after.getMetadata().getOwnerReferences()).isNullOrEmpty();
     assertThat(client.resources(Deployment.class).inNamespace(NAMESPACE).withName(Names.DEPLOYMENT).get())
         .as("no aggregator without the APIService").isNull();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(client.v1().events().inNamespace("default").list().getItems())
+        .filteredOn(event -> "cluster".equals(event.getInvolvedObject().getName()))
+        .anySatisfy(event -> {
+          assertThat(event.getType()).isEqualTo("Warning");
+          assertThat(event.getReason()).isEqualTo("APIServiceConflict");
+          assertThat(event.getInvolvedObject().getKind()).isEqualTo("MetricsPipeline");
+          assertThat(event.getMessage()).contains("Service kube-system/metrics-server");
+        }));
 
     client.resource(fetch("cluster")).delete();
     await().atMost(WAIT).until(() -> fetch("cluster") == null);
@@ -217,6 +226,8 @@ class MetricsPipelineReconcilerTest {
       assertThat(apiService.getMetadata().getOwnerReferences()).extracting(OwnerReference::getUid)
           .containsExactly(pipeline.getMetadata().getUid());
       assertThat(apiService.getSpec().getService().getNamespace()).isEqualTo(NAMESPACE);
+      assertThat(apiService.getMetadata().getLabels()).as("Helm's labels go with Helm's ownership")
+          .isEqualTo(Names.labels(pipeline, Names.Component.METRICS_API));
       assertThat(decode(apiService.getSpec().getCaBundle())).isEqualTo(secretValue(Names.CA_SECRET, "ca.crt"));
       assertThat(condition("cluster", "APIServiceAvailable").getReason())
           .as("ours now, waiting for kube-apiserver's verdict").isEqualTo("NotReported");

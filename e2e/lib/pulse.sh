@@ -1,0 +1,203 @@
+# shellcheck shell=bash
+# Pulse in the local cluster: the operator as a local process reconciles the sample
+# MetricsPipeline exactly as in a cluster, except for one thing, its development mode
+# (PULSE_LOCAL_AGGREGATOR): there is no container runtime, so the aggregator runs here as a
+# process too, and the operator points the APIService at it through an ExternalName Service to
+# "localhost" (kube-apiserver dials <externalName>:<APIService port>, still verifying the
+# certificate for pulse-metrics.<ns>.svc against the caBundle: never insecureSkipTLSVerify).
+# The aggregator process runs with what the operator provisioned: the flags of its Deployment,
+# its serving Secret, and a token of its ServiceAccount, so it has exactly the RBAC a pod has.
+# kwok "runs" the Deployment's pods on the simulated nodes, which is what makes it Available.
+# Sourced after common.sh.
+
+OPERATOR_NAME=operator
+AGG_NAME=aggregator
+OPERATOR_JAR="${REPO_ROOT}/operator/target/pulse-operator.jar"
+AGG_JAR="${REPO_ROOT}/metrics-core/target/pulse-metrics-core.jar"
+CRD_FILE="${REPO_ROOT}/crds/metricspipelines.pulse.dev-v1.yml"
+SAMPLE_FILE="${REPO_ROOT}/config/samples/metricspipeline.yaml"
+PIPELINE=pulse
+# Where the operator would run in a cluster; holds its leader-election Lease.
+OPERATOR_NAMESPACE=pulse-operator
+# What the operator names (operator/src/main/java/dev/pulse/operator/model/Names.java).
+AGG_RESOURCE=pulse-metrics
+AGG_SERVING_SECRET=pulse-metrics-serving
+AGG_APISERVICE=v1beta1.metrics.k8s.io
+# The aggregator's files: serving certificate, trusted CA bundle, kubeconfig with its token.
+AGG_DIR="${STATE_DIR}/aggregator"
+READY_TIMEOUT_PIPELINE="${PULSE_READY_TIMEOUT:-180}"
+
+# Builds what is missing (offline first; a fresh local repository may lack a plugin's pom);
+# warns when sources are newer than a jar.
+pulse_ensure_jars() {
+  local module jar missing=()
+  for module in metrics-core operator; do
+    jar="$(pulse_jar "${module}")"
+    if [[ ! -f "${jar}" ]]; then
+      missing+=("${module}")
+    elif [[ -n "$(find "${REPO_ROOT}/${module}/src/main" "${REPO_ROOT}/${module}/pom.xml" -newer "${jar}" -print -quit)" ]]; then
+      warn "${jar#"${REPO_ROOT}"/} is older than its sources; rebuild it to test your changes (make build)"
+    fi
+  done
+  ((${#missing[@]} == 0)) && return 0
+  local modules out
+  modules="$(IFS=,; printf '%s' "metrics-core,${missing[*]}")"
+  log "building ${missing[*]} (mvn package -pl ${modules})"
+  out="$(mktemp)"
+  if ! (cd "${REPO_ROOT}" && { mvn -q -B -o package -DskipTests -pl "${modules}" ||
+    mvn -q -B package -DskipTests -pl "${modules}"; }) >"${out}" 2>&1; then
+    cat "${out}" >&2
+    rm -f "${out}"
+    die "maven build of ${modules} failed"
+  fi
+  rm -f "${out}"
+}
+
+pulse_jar() {
+  case "$1" in
+    metrics-core) printf '%s' "${AGG_JAR}" ;;
+    operator) printf '%s' "${OPERATOR_JAR}" ;;
+  esac
+}
+
+# The CRD, then the operator (leader election on, as in a cluster).
+operator_start() {
+  kc apply -f "${CRD_FILE}" >/dev/null
+  kc wait --for=condition=Established crd/metricspipelines.pulse.dev --timeout=60s >/dev/null
+  if running_pid "${OPERATOR_NAME}" >/dev/null; then
+    log "operator already running"
+    return 0
+  fi
+  kc create namespace "${OPERATOR_NAMESPACE}" --dry-run=client -o yaml | kc apply -f - >/dev/null
+  local java_opts
+  read -r -a java_opts <<<"${PULSE_OPERATOR_JAVA_OPTS:--Xmx256m}"
+  start_daemon "${OPERATOR_NAME}" env KUBECONFIG="${KUBECONFIG_FILE}" POD_NAMESPACE="${OPERATOR_NAMESPACE}" \
+    PULSE_LOCAL_AGGREGATOR="localhost:${PULSE_AGGREGATOR_PORT}" \
+    "${JAVA:-java}" "${java_opts[@]}" -jar "${OPERATOR_JAR}"
+  wait_until "${OPERATOR_NAME}" 60 "operator holds the leader lease" \
+    kc get lease -n "${OPERATOR_NAMESPACE}" pulse-operator
+}
+
+operator_down() {
+  stop_daemon "${OPERATOR_NAME}"
+}
+
+pipeline_apply() {
+  kc apply -f "${SAMPLE_FILE}" >/dev/null
+  log "applied ${SAMPLE_FILE#"${REPO_ROOT}"/} (MetricsPipeline ${PIPELINE})"
+}
+
+# The namespace the pipeline provisions into (spec.namespace, defaulted by the CRD).
+pipeline_namespace() {
+  kc get metricspipeline "${PIPELINE}" -o jsonpath='{.spec.namespace}'
+}
+
+# What the operator must have created before the aggregator can run from it.
+aggregator_inputs_exist() {
+  local ns
+  ns="$(pipeline_namespace)" && [[ -n "${ns}" ]] &&
+    kc get -n "${ns}" "secret/${AGG_SERVING_SECRET}" "deployment/${AGG_RESOURCE}" "serviceaccount/${AGG_RESOURCE}" &&
+    kc get apiservice "${AGG_APISERVICE}" -o jsonpath='{.spec.caBundle}' | grep -q .
+}
+
+# The Deployment's flags, minus what differs for a local process: its port and files.
+aggregator_args() {
+  local ns=$1
+  kc get deployment -n "${ns}" "${AGG_RESOURCE}" -o json | jq -r '
+    .spec.template.spec.containers[] | select(.name == "aggregator") | .args[]
+    | select(test("^--(secure-port|tls-cert-file|tls-private-key-file)=") | not)'
+}
+
+# Serving Secret, caBundle and a ServiceAccount token (1 year: it outlives any `make up`).
+aggregator_files() {
+  local ns=$1 server
+  mkdir -p "${AGG_DIR}"
+  chmod 700 "${AGG_DIR}"
+  kc get secret -n "${ns}" "${AGG_SERVING_SECRET}" -o jsonpath='{.data.tls\.crt}' | base64 -d >"${AGG_DIR}/tls.crt"
+  kc get secret -n "${ns}" "${AGG_SERVING_SECRET}" -o jsonpath='{.data.tls\.key}' | base64 -d >"${AGG_DIR}/tls.key"
+  kc get apiservice "${AGG_APISERVICE}" -o jsonpath='{.spec.caBundle}' | base64 -d >"${AGG_DIR}/ca.crt"
+  server="$(kc config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
+  local kubeconfig=("$(resolve_kubectl)" --kubeconfig "${AGG_DIR}/kubeconfig" config)
+  "${kubeconfig[@]}" set-cluster local --server="${server}" --certificate-authority="${PKI_DIR}/ca.crt" \
+    --embed-certs >/dev/null
+  "${kubeconfig[@]}" set-credentials "${AGG_RESOURCE}" \
+    --token="$(kc create token -n "${ns}" "${AGG_RESOURCE}" --duration=8760h)" >/dev/null
+  "${kubeconfig[@]}" set-context local --cluster=local --user="${AGG_RESOURCE}" >/dev/null
+  "${kubeconfig[@]}" use-context local >/dev/null
+}
+
+# GET on the aggregator as kube-apiserver dials it: the service name, verified with the caBundle.
+aggregator_curl() {
+  local path=$1 ns host
+  shift
+  ns="$(pipeline_namespace)"
+  host="${AGG_RESOURCE}.${ns}.svc"
+  curl -fsS --max-time 30 --cacert "${AGG_DIR}/ca.crt" --resolve "${host}:${PULSE_AGGREGATOR_PORT}:127.0.0.1" \
+    "$@" "https://${host}:${PULSE_AGGREGATOR_PORT}${path}"
+}
+
+# Starts the aggregator from the operator's objects. Kubelets (kwok) present certificates of
+# the cluster CA: what the in-pod default (the service account's ca.crt) would trust;
+# PULSE_KUBELET_CA replaces it (the benchmark adds its farm's CA).
+aggregator_start() {
+  if running_pid "${AGG_NAME}" >/dev/null; then
+    log "aggregator already running on 127.0.0.1:${PULSE_AGGREGATOR_PORT}"
+    return 0
+  fi
+  local start=${SECONDS}
+  until aggregator_inputs_exist >/dev/null 2>&1; do
+    if ! running_pid "${OPERATOR_NAME}" >/dev/null; then
+      log_tail "${OPERATOR_NAME}" 30
+      die "the operator exited; see ${LOG_DIR}/${OPERATOR_NAME}.log"
+    fi
+    if ((SECONDS - start >= READY_TIMEOUT_PIPELINE)); then
+      log_tail "${OPERATOR_NAME}" 30
+      kc describe metricspipeline "${PIPELINE}" >&2 || true
+      die "the operator did not create the aggregator's Deployment, serving Secret and APIService in ${READY_TIMEOUT_PIPELINE}s"
+    fi
+    sleep 1
+  done
+  local ns flags args java_opts
+  ns="$(pipeline_namespace)"
+  aggregator_files "${ns}"
+  flags="$(aggregator_args "${ns}")"
+  mapfile -t args <<<"${flags}"
+  if ! printf '%s\n' "${args[@]}" | grep -qE '^--kubelet-(certificate-authority|insecure-tls)'; then
+    args+=("--kubelet-certificate-authority=${PULSE_KUBELET_CA:-${PKI_DIR}/ca.crt}")
+  fi
+  require_free_port aggregator "${PULSE_AGGREGATOR_PORT}"
+  read -r -a java_opts <<<"${PULSE_JAVA_OPTS:--Xmx512m}"
+  start_daemon "${AGG_NAME}" "${JAVA:-java}" "${java_opts[@]}" -jar "${AGG_JAR}" \
+    --kubeconfig="${AGG_DIR}/kubeconfig" --bind-address=127.0.0.1 --secure-port="${PULSE_AGGREGATOR_PORT}" \
+    --tls-cert-file="${AGG_DIR}/tls.crt" --tls-private-key-file="${AGG_DIR}/tls.key" "${args[@]}"
+  wait_until "${AGG_NAME}" 60 "aggregator /livez ok" aggregator_curl /livez
+}
+
+aggregator_down() {
+  stop_daemon "${AGG_NAME}"
+}
+
+# `kubectl wait` for Ready; on timeout, what the status and the logs say.
+pipeline_wait_ready() {
+  local start=${SECONDS}
+  if ! kc wait --for=condition=Ready "metricspipeline/${PIPELINE}" --timeout="${READY_TIMEOUT_PIPELINE}s" >/dev/null; then
+    kc get metricspipeline "${PIPELINE}" -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\n"}{end}' >&2
+    log_tail "${OPERATOR_NAME}" 20
+    log_tail "${AGG_NAME}" 20
+    die "MetricsPipeline ${PIPELINE} not Ready after ${READY_TIMEOUT_PIPELINE}s; see ${LOG_DIR}/${OPERATOR_NAME}.log"
+  fi
+  log "MetricsPipeline ${PIPELINE} Ready after $(fmt_duration $((SECONDS - start)))"
+}
+
+# Everything in order (the jars must exist: pulse_ensure_jars).
+pulse_up() {
+  operator_start
+  pipeline_apply
+  aggregator_start
+  pipeline_wait_ready
+}
+
+pulse_down() {
+  aggregator_down
+  operator_down
+}

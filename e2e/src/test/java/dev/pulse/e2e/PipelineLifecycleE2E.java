@@ -1,0 +1,171 @@
+package dev.pulse.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What happens to the pipeline over time on a real control plane: the operator and the
+ * aggregator killed and restarted, the pipeline deleted (real garbage collection), a foreign
+ * APIService in the way and taken over. Every test leaves the sample pipeline Ready again.
+ */
+@ExtendWith(LocalCluster.Extension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineLifecycleE2E {
+
+  private static final Duration CONVERGE = Duration.ofMinutes(2);
+  /** metrics-server's own APIService, as its release manifest installs it. */
+  private static final String METRICS_SERVER_API_SERVICE = """
+      apiVersion: apiregistration.k8s.io/v1
+      kind: APIService
+      metadata:
+        name: v1beta1.metrics.k8s.io
+        labels: {k8s-app: metrics-server}
+      spec:
+        group: metrics.k8s.io
+        version: v1beta1
+        groupPriorityMinimum: 100
+        versionPriority: 100
+        insecureSkipTLSVerify: true
+        service: {name: metrics-server, namespace: kube-system}
+      """;
+
+  private static LocalCluster cluster;
+
+  @BeforeAll
+  static void up(LocalCluster localCluster) {
+    cluster = localCluster;
+  }
+
+  /** Whatever a failed test left behind: the sample pipeline, its aggregator, Ready. */
+  @AfterAll
+  static void restore() throws Exception {
+    JsonNode apiServices = cluster.json("get", "apiservices", "-o", "json");
+    for (JsonNode apiService : apiServices.path("items")) {
+      if (apiService.at("/metadata/name").asText().equals("v1beta1.metrics.k8s.io")
+          && !apiService.at("/metadata/labels/app.kubernetes.io~1managed-by").asText().equals("pulse-operator")) {
+        cluster.kubectl("delete", "apiservice", "v1beta1.metrics.k8s.io").ok();
+      }
+    }
+    cluster.kubectl("apply", "-f", cluster.repo().resolve(Pipelines.SAMPLE).toString()).ok();
+    if (cluster.kubectl("wait", "--for=condition=Ready", "metricspipeline/" + Pipelines.NAME, "--timeout=5s")
+        .exitCode() != 0) {
+      restartAggregator();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theOperatorAndTheAggregatorSurviveBeingKilled() throws Exception {
+    Pipelines.awaitReady(cluster);
+    Map<String, String> before = Pipelines.uids(Pipelines.managedObjects(cluster));
+    String ca = caCertificate();
+
+    cluster.kill("operator");
+    cluster.kill("aggregator");
+    // While the operator is away, something deletes one of its objects.
+    cluster.kubectl("delete", "clusterrolebinding", "pulse:metrics-aggregator:auth-delegator").ok();
+    cluster.script("up.sh");
+
+    await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+      Map<String, String> after = Pipelines.uids(Pipelines.managedObjects(cluster));
+      assertThat(after.keySet()).as("no duplicate or orphaned objects").isEqualTo(before.keySet());
+      before.forEach((key, uid) -> {
+        if (key.equals("ClusterRoleBinding /pulse:metrics-aggregator:auth-delegator")) {
+          assertThat(after.get(key)).as("recreated").isNotEqualTo(uid);
+        } else {
+          assertThat(after.get(key)).as("kept: %s", key).isEqualTo(uid);
+        }
+      });
+    });
+    assertThat(caCertificate()).as("the CA survives a restart: kube-apiserver keeps trusting the aggregator")
+        .isEqualTo(ca);
+    Pipelines.awaitReady(cluster);
+    await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(3))
+        .until(() -> cluster.kubectl("top", "nodes").exitCode() == 0);
+  }
+
+  @Test
+  @Order(2)
+  void deletingThePipelineRemovesEverythingItCreatedAndAForeignApiServiceIsLeftAlone() throws Exception {
+    Pipelines.awaitReady(cluster);
+    cluster.kubectl("delete", "metricspipeline", Pipelines.NAME, "--timeout=60s").ok();
+    // kube-controller-manager's garbage collector follows the owner references, cluster-scoped too.
+    await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+        assertThat(Pipelines.managedObjects(cluster).keySet()).as("left after delete")
+            .containsExactly("Namespace /pulse-system"));
+    LocalCluster.Result top = cluster.kubectl("top", "nodes");
+    assertThat(top.exitCode()).isNotZero();
+    assertThat(top.stderr()).contains("Metrics API not available");
+
+    // metrics-server was installed meanwhile; then the pipeline comes back.
+    cluster.kubectlWithInput(METRICS_SERVER_API_SERVICE, "apply", "-f", "-").ok();
+    String foreignVersion = cluster.json("get", "apiservice", "v1beta1.metrics.k8s.io", "-o", "json")
+        .at("/metadata/resourceVersion").asText();
+    cluster.kubectl("apply", "-f", cluster.repo().resolve(Pipelines.SAMPLE).toString()).ok();
+    await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+      JsonNode pipeline = Pipelines.pipeline(cluster);
+      JsonNode ready = Pipelines.condition(pipeline, "Ready");
+      assertThat(ready.path("status").asText()).isEqualTo("False");
+      assertThat(ready.path("reason").asText()).isEqualTo("APIServiceConflict");
+      assertThat(ready.path("message").asText()).contains("Service kube-system/metrics-server", "takeover");
+      assertThat(Pipelines.condition(pipeline, "Degraded").path("status").asText()).isEqualTo("True");
+    });
+    JsonNode foreign = cluster.json("get", "apiservice", "v1beta1.metrics.k8s.io", "-o", "json");
+    assertThat(foreign.at("/metadata/resourceVersion").asText()).as("untouched").isEqualTo(foreignVersion);
+    assertThat(cluster.kubectl("get", "events", "-n", "default", "--field-selector",
+        "involvedObject.kind=MetricsPipeline,involvedObject.name=pulse,type=Warning,reason=APIServiceConflict")
+        .ok().stdout()).contains("APIServiceConflict");
+
+    // Its Service does not exist: IfOrphaned lets the pipeline take the APIService over.
+    cluster.kubectlWithInput("""
+        apiVersion: pulse.dev/v1alpha1
+        kind: MetricsPipeline
+        metadata: {name: pulse}
+        spec: {apiService: {takeover: IfOrphaned}}
+        """, "apply", "-f", "-").ok();
+    await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+      JsonNode taken = cluster.json("get", "apiservice", "v1beta1.metrics.k8s.io", "-o", "json");
+      assertThat(taken.at("/metadata/labels/app.kubernetes.io~1managed-by").asText()).isEqualTo("pulse-operator");
+      assertThat(taken.at("/metadata/labels/k8s-app").isMissingNode()).as("metrics-server's label").isTrue();
+      assertThat(taken.at("/spec/insecureSkipTLSVerify").asBoolean(false)).isFalse();
+      assertThat(taken.at("/spec/caBundle").asText()).isNotEmpty();
+    });
+    // New pipeline, new certificates: the local aggregator starts from them.
+    restartAggregator();
+    cluster.kubectl("apply", "-f", cluster.repo().resolve(Pipelines.SAMPLE).toString()).ok();
+    Pipelines.awaitReady(cluster);
+    assertThat(Pipelines.pipeline(cluster).at("/spec/apiService/takeover").asText()).isEqualTo("Never");
+    // The story so far, as `kubectl describe` tells it (this pipeline's Events only).
+    String description = cluster.kubectl("describe", "metricspipeline", Pipelines.NAME).ok().stdout();
+    assertThat(description.substring(description.indexOf("Events:")))
+        .containsPattern("Warning\\s+APIServiceConflict\\s.*pulse-operator\\s+APIService v1beta1.metrics.k8s.io belongs"
+            + " to Service kube-system/metrics-server")
+        .containsPattern("Normal\\s+CertificatesIssued\\s.*The operator generated a CA")
+        .containsPattern("Normal\\s+MetricsAvailable\\s");
+    await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(3))
+        .until(() -> cluster.kubectl("top", "nodes").exitCode() == 0);
+  }
+
+  private static String caCertificate() throws Exception {
+    return cluster.kubectl("get", "secret", "-n", Pipelines.NAMESPACE, "pulse-metrics-ca", "-o",
+        "jsonpath={.data.ca\\.crt}").ok().stdout();
+  }
+
+  private static void restartAggregator() throws Exception {
+    if (cluster.running("aggregator")) {
+      cluster.kill("aggregator");
+    }
+    cluster.script("up.sh");
+  }
+}
