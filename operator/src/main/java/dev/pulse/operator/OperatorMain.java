@@ -2,6 +2,7 @@ package dev.pulse.operator;
 
 import dev.pulse.operator.api.MetricsPipeline;
 import dev.pulse.operator.model.LocalAggregator;
+import dev.pulse.operator.observability.ObservabilityServer;
 import dev.pulse.operator.reconciler.MetricsPipelineReconciler;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,6 +50,7 @@ public final class OperatorMain {
         + " Service; the aggregator must run there, the Deployment's pods serve no one",
         LocalAggregator.ENV, endpoint.host(), endpoint.port()));
     KubernetesClient client = new KubernetesClientBuilder().build();
+    ObservabilityServer observability = ObservabilityServer.fromEnvironment();
     String problem = startProblem(client);
     if (problem != null) {
       LOG.error(problem);
@@ -57,7 +59,7 @@ public final class OperatorMain {
     }
     String podNamespace = System.getenv(POD_NAMESPACE);
     Operator operator = new Operator(overrider -> {
-      configure(overrider).withKubernetesClient(client);
+      configure(overrider).withKubernetesClient(client).withMetrics(observability.metrics());
       if (podNamespace != null) {
         overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE, podNamespace));
       }
@@ -65,6 +67,7 @@ public final class OperatorMain {
     operator.register(new MetricsPipelineReconciler(
         Objects.requireNonNullElse(System.getenv(IMAGE), DEFAULT_IMAGE), local, Clock.systemUTC()));
     operator.installShutdownHook(Duration.ofSeconds(10));
+    observability.start(operator);
     operator.start();
   }
 
