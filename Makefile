@@ -1,10 +1,10 @@
 # The front door. `make up` runs the main job, `make test` runs every test.
 MVN ?= mvn -B -ntp
 
-.PHONY: help build test bench up down peers manifests clean
+.PHONY: help build test bench up down peers manifests bundle clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 build: ## Compile and package every module (no tests)
 	$(MVN) -q package -DskipTests
@@ -28,8 +28,11 @@ bench: ## Benchmarks: the scrape path alone, then Pulse vs metrics-server on one
 	$(MVN) -q -pl metrics-core package -DskipTests
 	e2e/bin/bench-compare.sh
 
-manifests: ## Regenerate crds/ from the operator's Java types (the build fails while it is stale)
-	$(MVN) -q -pl operator -Pcrds process-classes
+manifests: ## Regenerate crds/ and config/ (install manifests) from the operator's code (the build fails while stale)
+	$(MVN) -q -pl operator -am -Pmanifests process-test-classes
+
+bundle: ## Regenerate the OLM bundle (bundle/, bundle.Dockerfile) from the same sources (the build fails while stale)
+	$(MVN) -q -pl operator -am -Pbundle process-test-classes
 
 clean: ## Remove build output
 	$(MVN) -q clean

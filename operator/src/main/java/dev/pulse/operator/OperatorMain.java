@@ -25,13 +25,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class OperatorMain {
 
-  static final String CRD = "metricspipelines.pulse.dev";
+  public static final String CRD = "metricspipelines.pulse.dev";
   static final String CRD_FILE = "crds/metricspipelines.pulse.dev-v1.yml";
   /** Set through the downward API in the operator's pod; its presence turns on leader election. */
-  static final String POD_NAMESPACE = "POD_NAMESPACE";
-  static final String IMAGE = "PULSE_AGGREGATOR_IMAGE";
-  static final String DEFAULT_IMAGE = "ghcr.io/pulse/pulse-aggregator:0.1.0";
-  static final String LEASE = "pulse-operator";
+  public static final String POD_NAMESPACE = "POD_NAMESPACE";
+  public static final String IMAGE = "PULSE_AGGREGATOR_IMAGE";
+  public static final String DEFAULT_IMAGE = "ghcr.io/pulse/pulse-aggregator:0.1.0";
+  public static final String LEASE = "pulse-operator";
 
   private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
 

@@ -22,7 +22,7 @@ class CustomResourceDefinitionTest {
   static final String FILE = "metricspipelines.pulse.dev-v1.yml";
   static final Path GENERATED = Path.of("target/classes/META-INF/fabric8", FILE);
   static final Path CHECKED_IN = Path.of("../crds", FILE);
-  static final String REFRESH = "mvn -B -pl operator -Pcrds process-classes";
+  static final String REFRESH = "make manifests";
 
   @Test
   void theCheckedInCrdIsTheGeneratedOne() throws IOException {
