@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
+# build_operator_sdk re-points the build directories in its own subshell, on purpose:
+# shellcheck disable=SC2030,SC2031
 # Builds the real peers of the e2e cluster from the Go module proxy (no Docker, no GitHub):
 # kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok and metrics-server,
 # pinned by e2e/versions.env, into ${PULSE_CACHE:-~/.cache/pulse}/k8s/<version>-<key>/bin.
 # Binaries already built for the same key are kept, so a warm run takes a second.
+# With --operator-sdk it builds only operator-sdk (the OLM bundle's validator in make test), into
+# ${PULSE_CACHE}/tools/operator-sdk-<version>-<key>/bin, keyed by the tools' pins alone.
 #
 # Why wrapper modules: k8s.io/kubernetes and etcd's server module carry replace directives,
 # so `go install pkg@version` refuses them. A throw-away module that requires them (and, for
@@ -28,12 +32,16 @@ NICE=(nice -n 10)
 DOT_INTERVAL=30
 # Upstream's release build tags for Kubernetes binaries (hack/lib/golang.sh).
 KUBE_TAGS=selinux,notest
+# How a built binary tells its version, for the progress line.
+VERSION_ARGS=(--version)
 
 usage() {
   cat <<EOF
-usage: $(basename "$0") [--print-dir]
+usage: $(basename "$0") [--print-dir | --operator-sdk | --print-operator-sdk]
   Builds the pinned peers into ${PEERS_DIR}/bin (skips what is built).
-  --print-dir  only print the bin directory
+  --print-dir           only print the bin directory
+  --operator-sdk        build only operator-sdk ${OPERATOR_SDK_VERSION} into $(operator_sdk_dir)/bin
+  --print-operator-sdk  only print the path of operator-sdk
 EOF
 }
 
@@ -69,9 +77,18 @@ upstream_gomod() {
   go mod download -json "$1@$2" | sed -n 's/^[[:space:]]*"GoMod": "\([^"]*\)".*/\1/p'
 }
 
+# The upstream go.sum, from the module's source as served by the proxy.
+upstream_gosum() {
+  local dir
+  dir="$(go mod download -json "$1@$2" | sed -n 's/^[[:space:]]*"Dir": "\([^"]*\)".*/\1/p')"
+  [[ -f "${dir}/go.sum" ]] || die "could not download $1@$2 from the module proxy"
+  cat "${dir}/go.sum"
+}
+
 # make_wrapper <name> <module> <version> <go.sum seed> <build tags> <packages...>
 # Creates the wrapper module for <module>@<version> that builds <packages...>; `go get` runs
-# with the build's tags so files behind them find their dependencies too. The wrapper
+# with the build's tags so files behind them find their dependencies too. A package given as
+# path@version is another module's upgrade, resolved in the same `go get`. The wrapper
 # copies the upstream `go` and `godebug` lines, so the binaries keep upstream GODEBUG defaults
 # (a dependency's godebug lines are ignored, only the main module's count).
 make_wrapper() {
@@ -94,9 +111,16 @@ make_wrapper() {
   if [[ "${module}" == k8s.io/kubernetes ]]; then
     add_staging_replaces "${dir}" "${gomod}" "${version}"
   fi
+  # operator-sdk's replace directives point at other published versions (not at local paths, as
+  # Kubernetes' and etcd's do), so they carry over as they are.
+  if [[ "${module}" == github.com/operator-framework/operator-sdk ]]; then
+    sed -n '/^replace (/,/^)/p; /^replace [^(]/p' "${gomod}" >>"${dir}/go.mod"
+  fi
   [[ -z "${gosum}" ]] || printf '%s\n' "${gosum}" >"${dir}/go.sum"
   local pkgs=() p
-  for p in "$@"; do pkgs+=("${p}@${version}"); done
+  for p in "$@"; do
+    if [[ "${p}" == *@* ]]; then pkgs+=("${p}"); else pkgs+=("${p}@${version}"); fi
+  done
   (cd "${dir}" && "${NICE[@]}" go get -tags "${tags}" "${pkgs[@]}") >"${BUILD_LOG_DIR}/${name}-get.log" 2>&1 || {
     tail -n 20 "${BUILD_LOG_DIR}/${name}-get.log" >&2
     die "resolving ${module}@${version} failed; see ${BUILD_LOG_DIR}/${name}-get.log"
@@ -162,7 +186,7 @@ build_one() {
   mv -f "${out}.tmp" "${out}"
   size="$(du -m "${out}" | cut -f1)"
   printf ' done in %s (%s MB): %s\n' "$(fmt_duration $((SECONDS - start)))" "${size}" \
-    "$("${out}" --version 2>&1 | head -n1)"
+    "$("${out}" "${VERSION_ARGS[@]}" 2>&1 | head -n1)"
 }
 
 # Prepares a wrapper module with a progress line of its own (downloads dominate there).
@@ -226,9 +250,46 @@ build_metrics_server() (
     "-s -w -X ${pkg}.gitVersion=${v} -X ${pkg}.gitCommit=${commit:-unknown} -X ${pkg}.buildDate=${date}"
 )
 
+# A subshell: it builds into the tools' directory, not the peers'. The wrapper raises
+# golang.org/x/tools (see versions.env) and starts from upstream's go.sum: the checksum database
+# answers 404 for some of operator-sdk's pinned pseudo-versions (k8s.io/kube-openapi), and
+# upstream's go.sum pins exactly those.
+build_operator_sdk() (
+  local v=${OPERATOR_SDK_VERSION} start=${SECONDS} sums="" commit pkg flags=""
+  local repo=github.com/operator-framework/operator-sdk
+  PEERS_DIR="$(operator_sdk_dir)"
+  SRC_DIR="${PEERS_DIR}/src"
+  BUILD_LOG_DIR="${PEERS_DIR}/logs"
+  VERSION_ARGS=(version)
+  mkdir -p "${PEERS_DIR}/bin" "${SRC_DIR}" "${BUILD_LOG_DIR}"
+  exec 9>"${PEERS_DIR}/.lock"
+  flock 9
+  if [[ -x "${PEERS_DIR}/bin/operator-sdk" ]]; then
+    log "operator-sdk ${v} up to date in ${PEERS_DIR}/bin"
+    return 0
+  fi
+  check_go
+  log "building operator-sdk ${v} into ${PEERS_DIR}/bin ($(go env GOVERSION), nice 10, logs in ${BUILD_LOG_DIR})"
+  if [[ ! -f "${SRC_DIR}/operator-sdk/.ready" ]]; then
+    sums="$(upstream_gosum "${repo}" "${v}")"
+  fi
+  prepare operator-sdk "${repo}" "${v}" "${sums}" "" "${repo}/cmd/operator-sdk" \
+    "golang.org/x/tools@${OPERATOR_SDK_X_TOOLS_VERSION}"
+  commit="$(module_info "${repo}" "${v}" Hash)"
+  # Upstream's Makefile ldflags; 1.27 is the Kubernetes version this release was built against.
+  for pkg in "Version=${v}" "GitVersion=${v}" "GitCommit=${commit:-unknown}" "KubernetesVersion=v1.27.0" \
+    "ImageVersion=${v}"; do
+    flags+=" -X ${repo}/internal/version.${pkg}"
+  done
+  build_one operator-sdk operator-sdk "${repo}/cmd/operator-sdk" "-s -w${flags}"
+  log "operator-sdk built in $(fmt_duration $((SECONDS - start)))"
+)
+
 main() {
   case "${1:-}" in
     --print-dir) printf '%s\n' "${PEERS_DIR}/bin"; return 0 ;;
+    --print-operator-sdk) printf '%s\n' "$(operator_sdk_dir)/bin/operator-sdk"; return 0 ;;
+    --operator-sdk) build_operator_sdk; return 0 ;;
     -h | --help) usage; return 0 ;;
     "") ;;
     *) usage >&2; exit 2 ;;

@@ -60,11 +60,22 @@ fmt_duration() {
   if ((s >= 60)); then printf '%dm%02ds' $((s / 60)) $((s % 60)); else printf '%ds' "${s}"; fi
 }
 
-# The build key: a digest of versions.env, so changing any pin builds into a fresh directory.
+# Separates the peers' pins in versions.env from the tools' (operator-sdk) below it.
+TOOLS_MARKER='# ---- tools:'
+
+# The build key: a digest of versions.env above the tools marker, so changing any peer's pin
+# builds into a fresh directory, and a tool's pin never rebuilds Kubernetes.
 peers_dir() {
   local key
-  key="$(sha256sum "${E2E_DIR}/versions.env" | cut -c1-12)"
+  key="$(sed "/^${TOOLS_MARKER}/,\$d" "${E2E_DIR}/versions.env" | sha256sum | cut -c1-12)"
   printf '%s/k8s/%s-%s' "${PULSE_CACHE}" "${KUBE_VERSION}" "${key}"
+}
+
+# Where operator-sdk is built: keyed by the tools' part of versions.env.
+operator_sdk_dir() {
+  local key
+  key="$(sed -n "/^${TOOLS_MARKER}/,\$p" "${E2E_DIR}/versions.env" | sha256sum | cut -c1-12)"
+  printf '%s/tools/operator-sdk-%s-%s' "${PULSE_CACHE}" "${OPERATOR_SDK_VERSION}" "${key}"
 }
 PEERS_BIN="$(peers_dir)/bin"
 

@@ -83,7 +83,7 @@ public final class OperatorMain {
   }
 
   /** Why the operator cannot start, or null. */
-  static String startProblem(KubernetesClient client) {
+  public static String startProblem(KubernetesClient client) {
     CustomResourceDefinition crd;
     try {
       crd = client.apiextensions().v1().customResourceDefinitions().withName(CRD).get();

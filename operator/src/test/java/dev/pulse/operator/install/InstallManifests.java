@@ -209,8 +209,13 @@ final class InstallManifests {
   }
 
   static String document(Object object) {
+    return "---\n" + asYaml(object);
+  }
+
+  /** One object, without a document separator. */
+  static String asYaml(Object object) {
     String yaml = Serialization.asYaml(object);
-    return yaml.startsWith("---\n") ? yaml : "---\n" + yaml;
+    return yaml.startsWith("---\n") ? yaml.substring(4) : yaml;
   }
 
   /** The CRD generator's own header would claim the whole file. */

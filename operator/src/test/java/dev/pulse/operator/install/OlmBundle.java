@@ -6,8 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.pulse.operator.OperatorMain;
 import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.reconciler.MetricsPipelineReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.fabric8.openshift.api.model.operatorhub.v1alpha1.APIResourceReference;
+import io.fabric8.openshift.api.model.operatorhub.v1alpha1.APIResourceReferenceBuilder;
 import io.fabric8.openshift.api.model.operatorhub.v1alpha1.ClusterServiceVersion;
 import io.fabric8.openshift.api.model.operatorhub.v1alpha1.ClusterServiceVersionBuilder;
 import io.fabric8.openshift.api.model.operatorhub.v1alpha1.CRDDescription;
@@ -22,7 +28,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,13 +140,36 @@ final class OlmBundle {
         .withDisplayName("Metrics Pipeline")
         .withDescription("The aggregator that serves metrics.k8s.io (kubectl top, HPA, VPA) and everything"
             + " kube-apiserver needs to trust it. One per cluster; a second one stays inactive.")
-        .addNewResource().withKind("Deployment").withName("").withVersion("v1").endResource()
-        .addNewResource().withKind("Service").withName("").withVersion("v1").endResource()
-        .addNewResource().withKind("Secret").withName("").withVersion("v1").endResource()
-        .addNewResource().withKind("APIService").withName("").withVersion("v1").endResource()
+        .withResources(ownedResources())
         .withSpecDescriptors(specDescriptors())
         .withStatusDescriptors(statusDescriptors())
         .build();
+  }
+
+  /**
+   * The kinds a pipeline creates, read from the reconciler's workflow so that the list follows it.
+   * Listing them also tells the deprecated-API check that the RBAC rules on them are about these
+   * (current) versions.
+   */
+  static List<APIResourceReference> ownedResources() {
+    return Arrays.stream(MetricsPipelineReconciler.class.getAnnotation(Workflow.class).dependents())
+        .map(dependent -> resourceType(dependent.type()))
+        .distinct()
+        .map(type -> new APIResourceReferenceBuilder()
+            .withKind(HasMetadata.getKind(type)).withName("").withVersion(HasMetadata.getVersion(type)).build())
+        .sorted(Comparator.comparing(APIResourceReference::getKind))
+        .toList();
+  }
+
+  private static Class<? extends HasMetadata> resourceType(Class<? extends DependentResource> dependent) {
+    try {
+      @SuppressWarnings("unchecked")
+      Class<? extends HasMetadata> type =
+          (Class<? extends HasMetadata>) dependent.getDeclaredConstructor().newInstance().resourceType();
+      return type;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(dependent + " has no public no-argument constructor", e);
+    }
   }
 
   /** The fields a console form should offer first; everything else stays in the YAML view. */
@@ -200,11 +231,12 @@ final class OlmBundle {
   /** The files of the bundle, relative to the repository, with their content. */
   static Map<Path, String> files(Path repository) throws IOException {
     Map<Path, String> files = new LinkedHashMap<>();
-    files.put(repository.resolve(CSV_FILE), HEADER + InstallManifests.document(clusterServiceVersion(repository)));
+    // One document per file, without a leading separator: OLM's bundle loader reads only the first.
+    files.put(repository.resolve(CSV_FILE), HEADER + InstallManifests.asYaml(clusterServiceVersion(repository)));
     files.put(repository.resolve(CRD_FILE),
-        HEADER + "---\n" + InstallManifests.withoutComments(Files.readString(InstallManifests.CRD)));
+        HEADER + InstallManifests.withoutComments(Files.readString(InstallManifests.CRD)));
     files.put(repository.resolve("bundle/metadata/annotations.yaml"),
-        HEADER + "---\n" + Serialization.asYaml(Map.of("annotations", annotations())).replaceFirst("\\A---\n", ""));
+        HEADER + InstallManifests.asYaml(Map.of("annotations", annotations())));
     files.put(repository.resolve("bundle.Dockerfile"), dockerfile());
     return files;
   }

@@ -1,0 +1,22 @@
+# The aggregator and operator images, from the shaded jars `make build` writes: one base, one
+# target each, so each image carries only its own jar.
+#   docker build --target pulse-aggregator -t ghcr.io/pulse/pulse-aggregator:0.1.0 .
+#   docker build --target pulse-operator -t ghcr.io/pulse/pulse-operator:0.1.0 .
+# Buildah and Podman take the same arguments and need no daemon (config/README.md).
+#
+# distroless: a JRE and CA certificates, no shell, no package manager. Its user 65532
+# ("nonroot") is the numeric user both Deployments run as. The tag moves with security updates;
+# a release pins the digest it was tested with: --build-arg BASE_IMAGE=...@sha256:<digest>.
+ARG BASE_IMAGE=gcr.io/distroless/java17-debian12:nonroot
+
+FROM ${BASE_IMAGE} AS pulse-aggregator
+COPY metrics-core/target/pulse-metrics-core.jar /opt/pulse/pulse-aggregator.jar
+USER 65532:65532
+# The heap follows the container's memory limit; running out of it ends the JVM, so the kubelet
+# restarts a clean process instead of keeping a half-working one.
+ENTRYPOINT ["/usr/bin/java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/pulse/pulse-aggregator.jar"]
+
+FROM ${BASE_IMAGE} AS pulse-operator
+COPY operator/target/pulse-operator.jar /opt/pulse/pulse-operator.jar
+USER 65532:65532
+ENTRYPOINT ["/usr/bin/java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/pulse/pulse-operator.jar"]
