@@ -95,7 +95,7 @@ public final class ObservabilityServer implements AutoCloseable {
   }
 
   /** {@code host:port}, {@code [v6]:port} or {@code :port} (every interface). */
-  static InetSocketAddress parseAddress(String address) {
+  public static InetSocketAddress parseAddress(String address) {
     int colon = address.lastIndexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException(ADDRESS_ENV + " must be host:port or :port, not '" + address + "'");

@@ -1,0 +1,130 @@
+package dev.pulse.operator.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pulse.operator.OperatorMain;
+import dev.pulse.operator.observability.ObservabilityServer;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.openshift.api.model.operatorhub.v1alpha1.ClusterServiceVersion;
+import io.fabric8.openshift.api.model.operatorhub.v1alpha1.RelatedImage;
+import io.fabric8.openshift.api.model.operatorhub.v1alpha1.StrategyDetailsDeployment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** What the checked-in install manifests, bundle and Dockerfile promise, read from the files. */
+class InstallManifestsTest {
+
+  static final Path REPOSITORY = Path.of("..");
+
+  @Test
+  void olmInstallsWhatKubectlApplyInstalls() throws IOException {
+    StrategyDetailsDeployment install = csv().getSpec().getInstall().getSpec();
+    assertThat(install.getClusterPermissions()).singleElement().satisfies(p -> {
+      assertThat(p.getServiceAccountName()).isEqualTo(InstallManifests.NAME);
+      assertThat(p.getRules()).isEqualTo(config("rbac.yaml", ClusterRole.class).getRules());
+    });
+    assertThat(install.getPermissions()).singleElement().satisfies(p -> {
+      assertThat(p.getServiceAccountName()).isEqualTo(InstallManifests.NAME);
+      assertThat(p.getRules()).isEqualTo(config("rbac.yaml", Role.class).getRules());
+    });
+    assertThat(install.getDeployments()).singleElement().satisfies(d -> {
+      assertThat(d.getName()).isEqualTo(InstallManifests.NAME);
+      assertThat(d.getSpec()).isEqualTo(config("deployment.yaml", Deployment.class).getSpec());
+    });
+  }
+
+  @Test
+  void theOperatorPodMeetsTheRestrictedPodSecurityStandard() throws IOException {
+    PodSpec pod = config("deployment.yaml", Deployment.class).getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getHostNetwork()).isNull();
+    assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getHostPath()).isNull());
+    Container container = pod.getContainers().get(0);
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getSecurityContext().getCapabilities().getAdd()).isEmpty();
+    assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(container.getResources().getLimits()).containsKey("memory");
+  }
+
+  @Test
+  void probesReachTheAddressTheOperatorListensOn() throws IOException {
+    Container container = config("deployment.yaml", Deployment.class).getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+    Map<String, EnvVar> env = container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+    String address = env.get(ObservabilityServer.ADDRESS_ENV).getValue();
+    assertThat(ObservabilityServer.parseAddress(address).getAddress().isAnyLocalAddress())
+        .as("the kubelet probes the pod's IP").isTrue();
+    assertThat(container.getPorts()).singleElement().satisfies(port -> {
+      assertThat(port.getContainerPort()).isEqualTo(ObservabilityServer.parseAddress(address).getPort());
+      assertThat(List.of(container.getLivenessProbe(), container.getReadinessProbe(), container.getStartupProbe()))
+          .allSatisfy(probe -> assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo(port.getName()));
+    });
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(env.get(OperatorMain.POD_NAMESPACE).getValueFrom().getFieldRef().getFieldPath())
+        .as("leader election in the pod's namespace").isEqualTo("metadata.namespace");
+  }
+
+  @Test
+  void imagesAgreeAcrossTheOperatorTheManifestsAndTheDockerfile() throws IOException {
+    Container container = config("deployment.yaml", Deployment.class).getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+    String aggregatorImage = container.getEnv().stream().filter(e -> e.getName().equals(OperatorMain.IMAGE))
+        .findFirst().orElseThrow().getValue();
+    assertThat(aggregatorImage).isEqualTo(OperatorMain.DEFAULT_IMAGE)
+        .endsWith(":" + InstallManifests.RELEASE);
+    assertThat(container.getImage()).endsWith(":" + InstallManifests.RELEASE);
+    assertThat(csv().getSpec().getRelatedImages()).extracting(RelatedImage::getImage)
+        .containsExactlyInAnyOrder(container.getImage(), aggregatorImage);
+    assertThat(csv().getSpec().getVersion()).isEqualTo(InstallManifests.RELEASE);
+
+    String dockerfile = Files.readString(REPOSITORY.resolve("Dockerfile"));
+    for (String image : List.of(container.getImage(), aggregatorImage)) {
+      String target = image.substring(image.lastIndexOf('/') + 1, image.lastIndexOf(':'));
+      assertThat(dockerfile).as("a Dockerfile target per image").contains(" AS " + target + "\n");
+    }
+    assertThat(dockerfile).as("the user the pods run as").contains("USER " + InstallManifests.USER + ":");
+  }
+
+  /** No wildcard, no escalate, no impersonation, binding only named roles. */
+  @Test
+  void theClusterRoleHasNoBroadGrants() throws IOException {
+    List<PolicyRule> rules = config("rbac.yaml", ClusterRole.class).getRules();
+    assertThat(rules).allSatisfy(rule -> {
+      assertThat(rule.getVerbs()).doesNotContain("*", "escalate", "impersonate", "deletecollection");
+      assertThat(rule.getResources()).doesNotContain("*");
+      assertThat(rule.getApiGroups()).doesNotContain("*");
+      if (rule.getVerbs().contains("bind")) {
+        assertThat(rule.getResourceNames()).as("bind restricted to names").isNotEmpty();
+      }
+    });
+  }
+
+  private static ClusterServiceVersion csv() throws IOException {
+    return Serialization.unmarshal(Files.readString(REPOSITORY.resolve(OlmBundle.CSV_FILE)), ClusterServiceVersion.class);
+  }
+
+  /** The first {@code kind} in a file of one or more documents. */
+  private static <T extends HasMetadata> T config(String file, Class<T> kind) throws IOException {
+    Object parsed = Serialization.unmarshal(Files.readString(REPOSITORY.resolve("config").resolve(file)));
+    List<?> objects = parsed instanceof List<?> list ? list : List.of(parsed);
+    return objects.stream().filter(kind::isInstance).map(kind::cast).findFirst().orElseThrow();
+  }
+}
