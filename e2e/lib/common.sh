@@ -33,6 +33,7 @@ fi
 : "${PULSE_KWOK_PORT:=20250}"
 : "${PULSE_AGGREGATOR_PORT:=24443}"
 : "${PULSE_METRICS_SERVER_PORT:=24444}"
+: "${PULSE_OPERATOR_PORT:=28080}"
 
 # What cluster-up.sh starts, in start order (cluster-down.sh stops them in reverse).
 CLUSTER_COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
@@ -41,7 +42,7 @@ CLUSTER_COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler k
 write_ports_file() {
   mkdir -p "${STATE_DIR}"
   local v
-  for v in ETCD ETCD_PEER APISERVER KCM SCHEDULER KWOK AGGREGATOR METRICS_SERVER; do
+  for v in ETCD ETCD_PEER APISERVER KCM SCHEDULER KWOK AGGREGATOR METRICS_SERVER OPERATOR; do
     v="PULSE_${v}_PORT"
     printf '%s=%s\n' "${v}" "${!v}"
   done >"${PORTS_FILE}"

@@ -71,8 +71,10 @@ operator_start() {
   kc create namespace "${OPERATOR_NAMESPACE}" --dry-run=client -o yaml | kc apply -f - >/dev/null
   local java_opts
   read -r -a java_opts <<<"${PULSE_OPERATOR_JAVA_OPTS:--Xmx256m}"
+  require_free_port operator "${PULSE_OPERATOR_PORT}"
   start_daemon "${OPERATOR_NAME}" env KUBECONFIG="${KUBECONFIG_FILE}" POD_NAMESPACE="${OPERATOR_NAMESPACE}" \
     PULSE_LOCAL_AGGREGATOR="localhost:${PULSE_AGGREGATOR_PORT}" \
+    PULSE_OPERATOR_HTTP_ADDRESS="127.0.0.1:${PULSE_OPERATOR_PORT}" \
     "${JAVA:-java}" "${java_opts[@]}" -jar "${OPERATOR_JAR}"
   wait_until "${OPERATOR_NAME}" 60 "operator holds the leader lease" \
     kc get lease -n "${OPERATOR_NAMESPACE}" pulse-operator

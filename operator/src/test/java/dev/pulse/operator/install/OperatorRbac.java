@@ -47,6 +47,10 @@ final class OperatorRbac {
     rules.add(rule(PULSE, "metricspipelines", "list", "watch"));
     // MetricsPipelineReconciler: UpdateControl.patchStatus, a JSON patch of the status subresource.
     rules.add(rule(PULSE, "metricspipelines/status", "patch"));
+    // EventRecorder: core/v1 Events about a pipeline, created (never updated) in the namespace
+    // "default", as a cluster-scoped object's are; a ClusterRole, since OLM's namespaced
+    // permissions cover only the operator's own namespace.
+    rules.add(rule("", "events", "create"));
     // OperatorMain.startProblem: is the CRD installed and serving the version this operator reads.
     rules.add(named(rule("apiextensions.k8s.io", "customresourcedefinitions", "get"), OperatorMain.CRD));
     // NamespaceDependentResource: create-only, and its informer is unfiltered, to find a namespace

@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +65,8 @@ class OperatorRbacTest {
       assertThat(OperatorMain.startProblem(operatorClient)).isNull();
       Operator operator = new Operator(overrider -> OperatorMain.configure(overrider)
           .withKubernetesClient(operatorClient).withCloseClientOnStop(false));
-      operator.register(new MetricsPipelineReconciler(InstallManifests.AGGREGATOR_IMAGE, Clock.systemUTC()));
+      operator.register(
+          new MetricsPipelineReconciler(InstallManifests.AGGREGATOR_IMAGE, Optional.empty(), Clock.systemUTC()));
       operator.start();
       try {
         walkThePipelineThroughItsPaths();

@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -88,7 +89,8 @@ class ObservabilityServerTest {
     try (ObservabilityServer server = new ObservabilityServer("127.0.0.1:0")) {
       Operator operator = new Operator(overrider -> OperatorMain.configure(overrider).withKubernetesClient(client)
           .withCloseClientOnStop(false).withMetrics(server.metrics()));
-      operator.register(new MetricsPipelineReconciler("ghcr.io/pulse/pulse-aggregator:0.1.0", Clock.systemUTC()));
+      operator.register(new MetricsPipelineReconciler("ghcr.io/pulse/pulse-aggregator:0.1.0", Optional.empty(),
+          Clock.systemUTC()));
       server.start(operator);
       assertThat(get(server, "/healthz").statusCode()).as("before start").isEqualTo(503);
       operator.start();
