@@ -16,9 +16,13 @@ OPERATOR_JAR="${REPO_ROOT}/operator/target/pulse-operator.jar"
 AGG_JAR="${REPO_ROOT}/metrics-core/target/pulse-metrics-core.jar"
 CRD_FILE="${REPO_ROOT}/crds/metricspipelines.pulse.dev-v1.yml"
 SAMPLE_FILE="${REPO_ROOT}/config/samples/metricspipeline.yaml"
+CSV_FILE="${REPO_ROOT}/bundle/manifests/pulse-operator.clusterserviceversion.yaml"
 PIPELINE=pulse
-# Where the operator would run in a cluster; holds its leader-election Lease.
+# Where the operator would run in a cluster (config/install.yaml's namespace); holds its
+# leader-election Lease. Its ServiceAccount is the CSV's; its kubeconfig lives in OPERATOR_DIR.
 OPERATOR_NAMESPACE=pulse-operator
+OPERATOR_SERVICE_ACCOUNT=pulse-operator
+OPERATOR_DIR="${STATE_DIR}/operator"
 # What the operator names (operator/src/main/java/dev/pulse/operator/model/Names.java).
 AGG_RESOURCE=pulse-metrics
 AGG_SERVING_SECRET=pulse-metrics-serving
@@ -60,7 +64,9 @@ pulse_jar() {
   esac
 }
 
-# The CRD, then the operator (leader election on, as in a cluster).
+# The CRD, then the operator as OLM would install it from the bundle's CSV: its ServiceAccount
+# with exactly the CSV's clusterPermissions and permissions, and its Deployment's environment,
+# leader election included. Every e2e test thereby proves the CSV's RBAC is enough.
 operator_start() {
   kc apply -f "${CRD_FILE}" >/dev/null
   kc wait --for=condition=Established crd/metricspipelines.pulse.dev --timeout=60s >/dev/null
@@ -68,16 +74,67 @@ operator_start() {
     log "operator already running"
     return 0
   fi
-  kc create namespace "${OPERATOR_NAMESPACE}" --dry-run=client -o yaml | kc apply -f - >/dev/null
-  local java_opts
+  local tool
+  for tool in jq yq; do
+    command -v "${tool}" >/dev/null || die "'${tool}' not found: install it (Debian: apt-get install ${tool})"
+  done
+  [[ "$(yq -r '.spec.install.spec.deployments[0].spec.template.spec.serviceAccountName' "${CSV_FILE}")" == \
+    "${OPERATOR_SERVICE_ACCOUNT}" ]] || die "${CSV_FILE#"${REPO_ROOT}"/} names another ServiceAccount than ${OPERATOR_SERVICE_ACCOUNT}"
+  operator_rbac_like_olm
+  local env java_opts
+  mapfile -t env < <(yq -r '.spec.install.spec.deployments[0].spec.template.spec.containers[0].env[]
+    | select(.value != null and .name != "PULSE_OPERATOR_HTTP_ADDRESS") | "\(.name)=\(.value)"' "${CSV_FILE}")
+  sa_kubeconfig "${OPERATOR_DIR}/kubeconfig" "${OPERATOR_NAMESPACE}" "${OPERATOR_SERVICE_ACCOUNT}"
   read -r -a java_opts <<<"${PULSE_OPERATOR_JAVA_OPTS:--Xmx256m}"
   require_free_port operator "${PULSE_OPERATOR_PORT}"
-  start_daemon "${OPERATOR_NAME}" env KUBECONFIG="${KUBECONFIG_FILE}" POD_NAMESPACE="${OPERATOR_NAMESPACE}" \
+  start_daemon "${OPERATOR_NAME}" env "${env[@]}" KUBECONFIG="${OPERATOR_DIR}/kubeconfig" \
+    POD_NAMESPACE="${OPERATOR_NAMESPACE}" PULSE_OPERATOR_HTTP_ADDRESS="127.0.0.1:${PULSE_OPERATOR_PORT}" \
     PULSE_LOCAL_AGGREGATOR="localhost:${PULSE_AGGREGATOR_PORT}" \
-    PULSE_OPERATOR_HTTP_ADDRESS="127.0.0.1:${PULSE_OPERATOR_PORT}" \
     "${JAVA:-java}" "${java_opts[@]}" -jar "${OPERATOR_JAR}"
-  wait_until "${OPERATOR_NAME}" 60 "operator holds the leader lease" \
-    kc get lease -n "${OPERATOR_NAMESPACE}" pulse-operator
+  wait_until "${OPERATOR_NAME}" 60 "operator /healthz ok" \
+    curl -fsS --max-time 2 "http://127.0.0.1:${PULSE_OPERATOR_PORT}/healthz"
+}
+
+# What OLM makes of the CSV's install strategy, in the operator's namespace: the ServiceAccount,
+# each clusterPermissions entry as a ClusterRole bound to it cluster-wide, each permissions entry
+# as a Role bound to it in the namespace.
+operator_rbac_like_olm() {
+  kc create namespace "${OPERATOR_NAMESPACE}" --dry-run=client -o yaml | kc apply -f - >/dev/null
+  yq --arg ns "${OPERATOR_NAMESPACE}" '
+    .metadata.name as $csv | .spec.install.spec as $spec
+    | def subject($sa): [{kind: "ServiceAccount", name: $sa, namespace: $ns}];
+    {apiVersion: "v1", kind: "List", items: (
+      ([$spec.clusterPermissions[], $spec.permissions[]] | map(.serviceAccountName) | unique
+        | map({apiVersion: "v1", kind: "ServiceAccount", metadata: {name: ., namespace: $ns}}))
+      + ($spec.clusterPermissions | to_entries | map(
+          {apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole",
+           metadata: {name: "\($csv)-cluster-\(.key)"}, rules: .value.rules},
+          {apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding",
+           metadata: {name: "\($csv)-cluster-\(.key)"},
+           roleRef: {apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "\($csv)-cluster-\(.key)"},
+           subjects: subject(.value.serviceAccountName)}))
+      + ($spec.permissions | to_entries | map(
+          {apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role",
+           metadata: {name: "\($csv)-\(.key)", namespace: $ns}, rules: .value.rules},
+          {apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding",
+           metadata: {name: "\($csv)-\(.key)", namespace: $ns},
+           roleRef: {apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "\($csv)-\(.key)"},
+           subjects: subject(.value.serviceAccountName)})))}' "${CSV_FILE}" | kc apply -f - >/dev/null
+  log "operator RBAC from ${CSV_FILE#"${REPO_ROOT}"/} (ServiceAccount ${OPERATOR_NAMESPACE}/${OPERATOR_SERVICE_ACCOUNT})"
+}
+
+# A kubeconfig for this cluster with a token of a ServiceAccount (1 year: outlives any `make up`).
+sa_kubeconfig() {
+  local file=$1 ns=$2 sa=$3 server
+  mkdir -p "$(dirname "${file}")"
+  chmod 700 "$(dirname "${file}")"
+  server="$(kc config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
+  local config=("$(resolve_kubectl)" --kubeconfig "${file}" config)
+  "${config[@]}" set-cluster local --server="${server}" --certificate-authority="${PKI_DIR}/ca.crt" \
+    --embed-certs >/dev/null
+  "${config[@]}" set-credentials "${sa}" --token="$(kc create token -n "${ns}" "${sa}" --duration=8760h)" >/dev/null
+  "${config[@]}" set-context local --cluster=local --user="${sa}" >/dev/null
+  "${config[@]}" use-context local >/dev/null
 }
 
 operator_down() {
@@ -110,22 +167,15 @@ aggregator_args() {
     | select(test("^--(secure-port|tls-cert-file|tls-private-key-file)=") | not)'
 }
 
-# Serving Secret, caBundle and a ServiceAccount token (1 year: it outlives any `make up`).
+# Serving Secret, caBundle and a kubeconfig of the aggregator's ServiceAccount.
 aggregator_files() {
-  local ns=$1 server
+  local ns=$1
   mkdir -p "${AGG_DIR}"
   chmod 700 "${AGG_DIR}"
   kc get secret -n "${ns}" "${AGG_SERVING_SECRET}" -o jsonpath='{.data.tls\.crt}' | base64 -d >"${AGG_DIR}/tls.crt"
   kc get secret -n "${ns}" "${AGG_SERVING_SECRET}" -o jsonpath='{.data.tls\.key}' | base64 -d >"${AGG_DIR}/tls.key"
   kc get apiservice "${AGG_APISERVICE}" -o jsonpath='{.spec.caBundle}' | base64 -d >"${AGG_DIR}/ca.crt"
-  server="$(kc config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
-  local kubeconfig=("$(resolve_kubectl)" --kubeconfig "${AGG_DIR}/kubeconfig" config)
-  "${kubeconfig[@]}" set-cluster local --server="${server}" --certificate-authority="${PKI_DIR}/ca.crt" \
-    --embed-certs >/dev/null
-  "${kubeconfig[@]}" set-credentials "${AGG_RESOURCE}" \
-    --token="$(kc create token -n "${ns}" "${AGG_RESOURCE}" --duration=8760h)" >/dev/null
-  "${kubeconfig[@]}" set-context local --cluster=local --user="${AGG_RESOURCE}" >/dev/null
-  "${kubeconfig[@]}" use-context local >/dev/null
+  sa_kubeconfig "${AGG_DIR}/kubeconfig" "${ns}" "${AGG_RESOURCE}"
 }
 
 # GET on the aggregator as kube-apiserver dials it: the service name, verified with the caBundle.

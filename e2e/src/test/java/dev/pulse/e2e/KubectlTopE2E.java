@@ -138,6 +138,29 @@ class KubectlTopE2E {
   }
 
   @Test
+  void everyPathOfTheApiAnswersThroughKubeApiserver() throws Exception {
+    JsonNode group = cluster.json("get", "--raw", "/apis/metrics.k8s.io");
+    assertThat(group.path("kind").asText()).isEqualTo("APIGroup");
+    assertThat(group.at("/preferredVersion/groupVersion").asText()).isEqualTo("metrics.k8s.io/v1beta1");
+    JsonNode resources = cluster.json("get", "--raw", "/apis/metrics.k8s.io/v1beta1");
+    assertThat(resources.path("kind").asText()).isEqualTo("APIResourceList");
+    assertThat(resources.path("resources").findValuesAsText("name")).containsExactlyInAnyOrder("nodes", "pods");
+
+    String node = cluster.kubectl("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").ok().stdout();
+    JsonNode nodeMetrics = cluster.json("get", "--raw", "/apis/metrics.k8s.io/v1beta1/nodes/" + node);
+    assertThat(nodeMetrics.path("kind").asText()).isEqualTo("NodeMetrics");
+    assertThat(nodeMetrics.at("/metadata/name").asText()).isEqualTo(node);
+
+    JsonNode allPods = cluster.json("get", "--raw", "/apis/metrics.k8s.io/v1beta1/pods");
+    assertThat(allPods.path("kind").asText()).isEqualTo("PodMetricsList");
+    // Other tests' pods may be too young for a rate; the workloads of make up are not.
+    assertThat(allPods.path("items").findValuesAsText("namespace")).contains("shop", "batch", "pulse-system");
+    assertThat(allPods.path("items").size()).isGreaterThanOrEqualTo(9);
+    JsonNode shop = cluster.json("get", "--raw", "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods");
+    assertThat(shop.path("items").findValuesAsText("namespace")).hasSize(5).containsOnly("shop");
+  }
+
+  @Test
   void rbacDecidesWhoMayReadMetrics() throws Exception {
     LocalCluster.Result nobody = cluster.kubectl("--as=nobody", "get", "--raw",
         "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods");

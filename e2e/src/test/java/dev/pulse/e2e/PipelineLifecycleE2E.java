@@ -24,8 +24,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PipelineLifecycleE2E {
 
   private static final Duration CONVERGE = Duration.ofMinutes(2);
-  /** metrics-server's own APIService, as its release manifest installs it. */
-  private static final String METRICS_SERVER_API_SERVICE = """
+  /** metrics-server's own APIService and reader role, as its release manifest installs them. */
+  private static final String METRICS_SERVER_OBJECTS = """
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: ClusterRole
+      metadata:
+        name: system:aggregated-metrics-reader
+        labels:
+          k8s-app: metrics-server
+          rbac.authorization.k8s.io/aggregate-to-admin: "true"
+          rbac.authorization.k8s.io/aggregate-to-edit: "true"
+          rbac.authorization.k8s.io/aggregate-to-view: "true"
+      rules:
+      - apiGroups: [metrics.k8s.io]
+        resources: [pods, nodes]
+        verbs: [get, list, watch]
+      ---
       apiVersion: apiregistration.k8s.io/v1
       kind: APIService
       metadata:
@@ -109,7 +123,7 @@ class PipelineLifecycleE2E {
     assertThat(top.stderr()).contains("Metrics API not available");
 
     // metrics-server was installed meanwhile; then the pipeline comes back.
-    cluster.kubectlWithInput(METRICS_SERVER_API_SERVICE, "apply", "-f", "-").ok();
+    cluster.kubectlWithInput(METRICS_SERVER_OBJECTS, "apply", "-f", "-").ok();
     String foreignVersion = cluster.json("get", "apiservice", "v1beta1.metrics.k8s.io", "-o", "json")
         .at("/metadata/resourceVersion").asText();
     cluster.kubectl("apply", "-f", cluster.repo().resolve(Pipelines.SAMPLE).toString()).ok();
@@ -123,6 +137,9 @@ class PipelineLifecycleE2E {
     });
     JsonNode foreign = cluster.json("get", "apiservice", "v1beta1.metrics.k8s.io", "-o", "json");
     assertThat(foreign.at("/metadata/resourceVersion").asText()).as("untouched").isEqualTo(foreignVersion);
+    assertThat(cluster.json("get", "clusterrole", "system:aggregated-metrics-reader", "-o", "json")
+        .at("/metadata/labels/k8s-app").asText()).as("metrics-server's reader role, while it holds the API")
+        .isEqualTo("metrics-server");
     assertThat(cluster.kubectl("get", "events", "-n", "default", "--field-selector",
         "involvedObject.kind=MetricsPipeline,involvedObject.name=pulse,type=Warning,reason=APIServiceConflict")
         .ok().stdout()).contains("APIServiceConflict");
@@ -138,6 +155,10 @@ class PipelineLifecycleE2E {
       JsonNode taken = cluster.json("get", "apiservice", "v1beta1.metrics.k8s.io", "-o", "json");
       assertThat(taken.at("/metadata/labels/app.kubernetes.io~1managed-by").asText()).isEqualTo("pulse-operator");
       assertThat(taken.at("/metadata/labels/k8s-app").isMissingNode()).as("metrics-server's label").isTrue();
+      JsonNode reader = cluster.json("get", "clusterrole", "system:aggregated-metrics-reader", "-o", "json");
+      assertThat(reader.at("/metadata/labels/app.kubernetes.io~1managed-by").asText()).as("adopted")
+          .isEqualTo("pulse-operator");
+      assertThat(reader.at("/metadata/ownerReferences/0/kind").asText()).isEqualTo("MetricsPipeline");
       assertThat(taken.at("/spec/insecureSkipTLSVerify").asBoolean(false)).isFalse();
       assertThat(taken.at("/spec/caBundle").asText()).isNotEmpty();
     });

@@ -29,6 +29,11 @@ public final class Main implements Callable<Integer> {
   private final AggregatorOptions options = new AggregatorOptions();
 
   public static void main(String[] args) {
+    String logFormat = System.getenv("PULSE_LOG_FORMAT");
+    if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
+      System.err.println("PULSE_LOG_FORMAT=" + logFormat + " is not text or json");
+      System.exit(2);
+    }
     System.exit(new CommandLine(new Main()).execute(args));
   }
 

@@ -38,6 +38,11 @@ public final class OperatorMain {
   private OperatorMain() {}
 
   public static void main(String[] args) {
+    String logFormat = System.getenv("PULSE_LOG_FORMAT");
+    if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
+      System.err.println("PULSE_LOG_FORMAT=" + logFormat + " is not text or json");
+      System.exit(2);
+    }
     Optional<LocalAggregator> local;
     try {
       local = LocalAggregator.parse(System.getenv(LocalAggregator.ENV));

@@ -59,12 +59,18 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = MetricsPipelineReconciler.NAMESPACE, type = NamespaceDependentResource.class),
     @Dependent(name = "service-account", type = ServiceAccountDependentResource.class,
         dependsOn = MetricsPipelineReconciler.NAMESPACE),
-    @Dependent(name = "aggregator-cluster-role", type = AggregatorClusterRoleDependentResource.class),
-    @Dependent(name = "aggregator-cluster-role-binding", type = AggregatorClusterRoleBindingDependentResource.class),
+    @Dependent(name = MetricsPipelineReconciler.AGGREGATOR_CLUSTER_ROLE,
+        type = AggregatorClusterRoleDependentResource.class),
+    // kube-apiserver checks a binding against the role it grants, which must exist by then.
+    @Dependent(name = "aggregator-cluster-role-binding", type = AggregatorClusterRoleBindingDependentResource.class,
+        dependsOn = MetricsPipelineReconciler.AGGREGATOR_CLUSTER_ROLE),
     @Dependent(name = "auth-delegator-cluster-role-binding",
         type = AuthDelegatorClusterRoleBindingDependentResource.class),
     @Dependent(name = "auth-reader-role-binding", type = AuthReaderRoleBindingDependentResource.class),
-    @Dependent(name = "metrics-reader-cluster-role", type = MetricsReaderClusterRoleDependentResource.class),
+    // After the APIService: a role of the same name left by metrics-server is adopted only by the
+    // pipeline that holds the API.
+    @Dependent(name = "metrics-reader-cluster-role", type = MetricsReaderClusterRoleDependentResource.class,
+        dependsOn = MetricsPipelineReconciler.API_SERVICE),
     @Dependent(name = "service", type = ServiceDependentResource.class, dependsOn = MetricsPipelineReconciler.NAMESPACE),
     @Dependent(name = MetricsPipelineReconciler.CA_SECRET, type = CaSecretDependentResource.class,
         dependsOn = MetricsPipelineReconciler.NAMESPACE),
@@ -84,6 +90,7 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
   public static final String NAME = "metricspipeline";
 
   static final String NAMESPACE = "namespace";
+  static final String AGGREGATOR_CLUSTER_ROLE = "aggregator-cluster-role";
   static final String CA_SECRET = "ca-secret";
   static final String API_SERVICE = "api-service";
   static final String SERVING_SECRET = "serving-secret";

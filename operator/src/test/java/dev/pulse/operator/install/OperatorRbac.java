@@ -77,6 +77,8 @@ final class OperatorRbac {
     rules.add(rule(RBAC, "clusterroles", "list", "watch", "create"));
     rules.add(named(rule(RBAC, "clusterroles", "update"),
         Names.AGGREGATOR_CLUSTER_ROLE, Names.METRICS_READER_CLUSTER_ROLE));
+    // MetricsReaderClusterRoleDependentResource.create: adopting metrics-server's role of that name.
+    rules.add(named(rule(RBAC, "clusterroles", "get"), Names.METRICS_READER_CLUSTER_ROLE));
     // AggregatorClusterRoleBindingDependentResource, AuthDelegatorClusterRoleBindingDependentResource.
     rules.add(rule(RBAC, "clusterrolebindings", "list", "watch", "create"));
     rules.add(named(rule(RBAC, "clusterrolebindings", "update"),

@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -105,26 +107,23 @@ class OperatorRbacTest {
     client.resource(pipeline).create();
     await().atMost(WAIT).until(() -> budget() != null && deployment() != null);
 
-    client.resources(MetricsPipeline.class).withName("cluster").edit(p -> {
-      p.getSpec().setReplicas(1);
-      return p;
-    });
+    specPatch("{\"replicas\": 1}");
     await().atMost(WAIT).until(() -> budget() == null);
 
     // The pipeline may no longer replace it, and then it is someone else's again: the aggregator
     // goes. In this order, or a reconcile in between would take the APIService back.
-    client.resources(MetricsPipeline.class).withName("cluster").edit(p -> {
-      p.getSpec().getApiService().setTakeover(ApiServiceTakeover.Never);
-      return p;
-    });
+    specPatch("{\"apiService\": {\"takeover\": \"Never\"}}");
     await().atMost(WAIT).until(() -> observedGeneration() == 3L);
     client.resources(APIService.class).withName(Names.API_SERVICE).edit(a -> foreignApiService());
     // A foreign APIService's events lead to no pipeline; a spec change makes it look.
-    client.resources(MetricsPipeline.class).withName("cluster").edit(p -> {
-      p.getSpec().setMetricResolution("30s");
-      return p;
-    });
+    specPatch("{\"metricResolution\": \"30s\"}");
     await().atMost(WAIT).until(() -> deployment() == null);
+  }
+
+  /** A merge patch, as kubectl patch sends it: no resourceVersion to conflict with status writes. */
+  private void specPatch(String spec) {
+    client.resources(MetricsPipeline.class).withName("cluster")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\": " + spec + "}");
   }
 
   private Long observedGeneration() {
