@@ -10,6 +10,7 @@ import dev.pulse.operator.api.SecretKeyReference;
 import dev.pulse.operator.model.AggregatorFlags;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.model.Names.Component;
+import dev.pulse.operator.model.PodSecurity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -21,7 +22,6 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -55,8 +55,6 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
   static final String KUBELET_CA_FILE = "ca.crt";
   /** The JVM and Vert.x write temporary files; the root filesystem is read-only. */
   static final String TMP_DIR = "/tmp";
-  /** distroless' "nonroot": a numeric user lets the kubelet check runAsNonRoot before starting. */
-  static final long USER = 65532L;
   static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
 
   private static final String SERVING_VOLUME = "serving-cert";
@@ -85,13 +83,7 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
         .withPriorityClassName(spec.getPriorityClassName())
         .withNodeSelector(spec.getNodeSelector() != null ? spec.getNodeSelector() : Map.of("kubernetes.io/os", "linux"))
         .withTolerations(spec.getTolerations())
-        .withNewSecurityContext()
-        .withRunAsNonRoot(true)
-        .withRunAsUser(USER)
-        .withRunAsGroup(USER)
-        .withFsGroup(USER)
-        .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
-        .endSecurityContext()
+        .withSecurityContext(PodSecurity.pod())
         .withContainers(container(spec, defaultImage))
         .withVolumes(volumes(spec));
     if (highlyAvailable) {
@@ -181,13 +173,7 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
         .withLivenessProbe(probe("/livez", 10, 3))
         .withReadinessProbe(probe("/readyz", 10, 3))
         .withResources(spec.getResources() != null ? spec.getResources() : defaultResources())
-        .withNewSecurityContext()
-        .withRunAsNonRoot(true)
-        .withReadOnlyRootFilesystem(true)
-        .withAllowPrivilegeEscalation(false)
-        .withNewCapabilities().withDrop("ALL").endCapabilities()
-        .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
-        .endSecurityContext()
+        .withSecurityContext(PodSecurity.container())
         .withVolumeMounts(volumeMounts(spec))
         .build();
   }

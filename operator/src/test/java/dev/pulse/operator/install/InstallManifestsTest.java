@@ -3,6 +3,7 @@ package dev.pulse.operator.install;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulse.operator.OperatorMain;
+import dev.pulse.operator.model.PodSecurity;
 import dev.pulse.operator.observability.ObservabilityServer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -100,7 +101,7 @@ class InstallManifestsTest {
       String target = image.substring(image.lastIndexOf('/') + 1, image.lastIndexOf(':'));
       assertThat(dockerfile).as("a Dockerfile target per image").contains(" AS " + target + "\n");
     }
-    assertThat(dockerfile).as("the user the pods run as").contains("USER " + InstallManifests.USER + ":");
+    assertThat(dockerfile).as("the user the pods run as").contains("USER " + PodSecurity.USER + ":");
   }
 
   /** No wildcard, no escalate, no impersonation, binding only named roles. */
