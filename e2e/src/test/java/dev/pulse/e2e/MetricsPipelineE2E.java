@@ -116,6 +116,33 @@ class MetricsPipelineE2E {
   }
 
   @Test
+  void aPodThatCannotBeScheduledIsNamedInTheStatusWhileTheOldOneServes() throws Exception {
+    Pipelines.awaitReady(cluster);
+    try {
+      cluster.kubectl("patch", "metricspipeline", Pipelines.NAME, "--type=merge", "-p",
+          "{\"spec\":{\"nodeSelector\":{\"pulse.dev/e2e\":\"nowhere\"}}}").ok();
+      await().atMost(ROLL_OUT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+        JsonNode pipeline = Pipelines.pipeline(cluster);
+        JsonNode degraded = Pipelines.condition(pipeline, "Degraded");
+        assertThat(degraded.path("status").asText()).isEqualTo("True");
+        assertThat(degraded.path("reason").asText()).isEqualTo("AggregatorNotRunning");
+        assertThat(degraded.path("message").asText()).contains("is Unschedulable: 0/3 nodes are available",
+            "didn't match Pod's node affinity/selector", "kubectl -n pulse-system describe pods");
+        assertThat(Pipelines.condition(pipeline, "Ready").path("status").asText())
+            .as("the pod of the previous spec keeps serving").isEqualTo("True");
+      });
+    } finally {
+      cluster.kubectl("patch", "metricspipeline", Pipelines.NAME, "--type=merge", "-p",
+          "{\"spec\":{\"nodeSelector\":null}}").ok();
+    }
+    await().atMost(ROLL_OUT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+      JsonNode pipeline = Pipelines.pipeline(cluster);
+      Pipelines.assertReadyAndCurrent(pipeline);
+      assertThat(Pipelines.condition(pipeline, "Degraded").path("status").asText()).isEqualTo("False");
+    });
+  }
+
+  @Test
   void twoReplicasSpreadOverNodesWithADisruptionBudgetAndBack() throws Exception {
     Pipelines.awaitReady(cluster);
     try {

@@ -19,8 +19,10 @@ import dev.pulse.operator.dependent.ServiceDependentResource;
 import dev.pulse.operator.dependent.ServingSecretDependentResource;
 import dev.pulse.operator.model.LocalAggregator;
 import dev.pulse.operator.model.Names;
+import dev.pulse.operator.model.Names.Component;
 import dev.pulse.operator.status.ApiServiceState;
 import dev.pulse.operator.status.Observations;
+import dev.pulse.operator.status.PodProblems;
 import dev.pulse.operator.status.StatusAggregator;
 import dev.pulse.operator.status.Transitions;
 import dev.pulse.operator.status.Workload;
@@ -28,16 +30,22 @@ import dev.pulse.operator.tls.StoredTls;
 import dev.pulse.operator.tls.TlsMaterial;
 import dev.pulse.operator.tls.TlsPolicy;
 import io.fabric8.kubernetes.api.model.APIService;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +53,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,6 +132,22 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
     this.defaultImage = defaultImage;
     this.localAggregator = localAggregator;
     this.clock = clock;
+  }
+
+  /**
+   * The aggregator's pods, watched so that the status can say why one does not run; they carry the
+   * pipeline's name as a label, as every managed object does.
+   */
+  @Override
+  public List<EventSource<?, MetricsPipeline>> prepareEventSources(EventSourceContext<MetricsPipeline> context) {
+    return List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MetricsPipeline.class)
+        .withName("aggregator-pods")
+        .withLabelSelector(Names.MANAGED_SELECTOR + "," + Names.COMPONENT_LABEL + "=" + Component.AGGREGATOR.value)
+        .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())
+            .map(labels -> labels.get(Names.INSTANCE_LABEL))
+            .map(name -> Set.of(new ResourceID(name)))
+            .orElse(Set.of()))
+        .build(), context));
   }
 
   @Override
@@ -232,8 +257,11 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
     }
     boolean deadlineExceeded = Optional.ofNullable(status.get().getConditions()).orElse(List.of()).stream()
         .anyMatch(c -> "Progressing".equals(c.getType()) && "ProgressDeadlineExceeded".equals(c.getReason()));
+    List<Pod> pods = context.getSecondaryResourcesAsStream(Pod.class)
+        .filter(pod -> pipeline.getSpec().getNamespace().equals(pod.getMetadata().getNamespace()))
+        .toList();
     return new Workload(desired, Objects.requireNonNullElse(status.get().getReadyReplicas(), 0),
-        Objects.requireNonNullElse(status.get().getUpdatedReplicas(), 0), deadlineExceeded, Optional.empty());
+        Objects.requireNonNullElse(status.get().getUpdatedReplicas(), 0), deadlineExceeded, PodProblems.of(pods));
   }
 
   /**
