@@ -130,6 +130,7 @@ class MetricsPipelineE2E {
             "didn't match Pod's node affinity/selector", "kubectl -n pulse-system describe pods");
         assertThat(Pipelines.condition(pipeline, "Ready").path("status").asText())
             .as("the pod of the previous spec keeps serving").isEqualTo("True");
+        assertThat(Pipelines.condition(pipeline, "Progressing").path("reason").asText()).isEqualTo("RollingOut");
       });
     } finally {
       cluster.kubectl("patch", "metricspipeline", Pipelines.NAME, "--type=merge", "-p",

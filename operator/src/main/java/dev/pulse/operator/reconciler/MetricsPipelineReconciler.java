@@ -261,7 +261,8 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
         .filter(pod -> pipeline.getSpec().getNamespace().equals(pod.getMetadata().getNamespace()))
         .toList();
     return new Workload(desired, Objects.requireNonNullElse(status.get().getReadyReplicas(), 0),
-        Objects.requireNonNullElse(status.get().getUpdatedReplicas(), 0), deadlineExceeded, PodProblems.of(pods));
+        Objects.requireNonNullElse(status.get().getUpdatedReplicas(), 0),
+        Objects.requireNonNullElse(status.get().getReplicas(), 0), deadlineExceeded, PodProblems.of(pods));
   }
 
   /**

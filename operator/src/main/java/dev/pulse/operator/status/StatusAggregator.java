@@ -82,8 +82,7 @@ public final class StatusAggregator {
     Verdict certificates = certificates(observed.certificateNotAfter(), now, namespace);
     Workload workload = observed.workload();
     Optional<Verdict> workloadProblem = workloadProblem(workload, namespace);
-    boolean rollingOut = !workload.deadlineExceeded()
-        && (workload.updated() < workload.desired() || workload.ready() < workload.desired());
+    boolean rollingOut = workload.rollingOut();
 
     // Most fundamental first: what the user must resolve before anything else can work.
     Verdict ready;

@@ -18,7 +18,7 @@ class StatusAggregatorTest {
 
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
   private static final Optional<Instant> CERT_VALID = Optional.of(NOW.plus(Duration.ofDays(300)));
-  private static final Workload RUNNING = new Workload(1, 1, 1, false, Optional.empty());
+  private static final Workload RUNNING = new Workload(1, 1, 1, 1, false, Optional.empty());
   private static final ApiServiceState AVAILABLE = new Owned("True", "Passed", "all checks passed");
 
   @Test
@@ -78,11 +78,20 @@ class StatusAggregatorTest {
   @Test
   void aRolloutIsProgressingAndStillReadyWhileOnePodServes() {
     MetricsPipelineStatus status = aggregate(Pipelines.pipeline(spec -> spec.setReplicas(2)),
-        new Workload(2, 1, 1, false, Optional.empty()), AVAILABLE, CERT_VALID);
+        new Workload(2, 1, 1, 1, false, Optional.empty()), AVAILABLE, CERT_VALID);
     assertCondition(status, "Ready", "True", "MetricsAvailable");
     Condition progressing = assertCondition(status, "Progressing", "True", "RollingOut");
     assertThat(progressing.getMessage()).contains("1 of 2");
     assertCondition(status, "Degraded", "False", "AsExpected");
+  }
+
+  @Test
+  void aNewPodThatDoesNotStartKeepsTheRolloutProgressingBesideTheOldOne() {
+    // One replica, surge first: the new pod exists (updated) but the old one still serves.
+    MetricsPipelineStatus status = aggregate(Pipelines.pipeline(),
+        new Workload(1, 1, 1, 2, false, Optional.empty()), AVAILABLE, CERT_VALID);
+    assertCondition(status, "Ready", "True", "MetricsAvailable");
+    assertCondition(status, "Progressing", "True", "RollingOut");
   }
 
   @Test
@@ -110,7 +119,7 @@ class StatusAggregatorTest {
   @Test
   void aPodThatCannotStartIsDegradedAtOnce() {
     MetricsPipelineStatus status = aggregate(Pipelines.pipeline(),
-        new Workload(1, 0, 1, false, Optional.of("ImagePullBackOff: registry.local/pulse:dev not found")),
+        new Workload(1, 0, 1, 1, false, Optional.of("ImagePullBackOff: registry.local/pulse:dev not found")),
         new Owned("False", "MissingEndpoints", "endpoints for service/pulse-metrics have no addresses"), CERT_VALID);
     Condition ready = assertCondition(status, "Ready", "False", "AggregatorNotRunning");
     assertThat(ready.getMessage()).contains("ImagePullBackOff", "kubectl -n pulse-system describe pods");
@@ -121,7 +130,7 @@ class StatusAggregatorTest {
   @Test
   void aStuckHighlyAvailableRolloutMentionsNodes() {
     MetricsPipelineStatus status = aggregate(Pipelines.pipeline(spec -> spec.setReplicas(3)),
-        new Workload(3, 2, 3, true, Optional.empty()), AVAILABLE, CERT_VALID);
+        new Workload(3, 2, 3, 3, true, Optional.empty()), AVAILABLE, CERT_VALID);
     Condition progressing = assertCondition(status, "Progressing", "False", "ProgressDeadlineExceeded");
     assertThat(progressing.getMessage()).contains("2 of 3", "node of its own");
     assertCondition(status, "Degraded", "True", "ProgressDeadlineExceeded");
@@ -131,11 +140,11 @@ class StatusAggregatorTest {
   @Test
   void transitionTimesMoveOnlyWhenStatusOrReasonDoes() {
     MetricsPipeline pipeline = Pipelines.pipeline(spec -> spec.setReplicas(2));
-    pipeline.setStatus(aggregate(pipeline, new Workload(2, 1, 2, false, Optional.empty()), AVAILABLE, CERT_VALID));
+    pipeline.setStatus(aggregate(pipeline, new Workload(2, 1, 2, 2, false, Optional.empty()), AVAILABLE, CERT_VALID));
     Instant later = NOW.plus(Duration.ofMinutes(5));
 
     MetricsPipelineStatus next = StatusAggregator.aggregate(pipeline,
-        new Observations(new Workload(2, 2, 2, false, Optional.empty()), AVAILABLE, CERT_VALID, Optional.empty()),
+        new Observations(new Workload(2, 2, 2, 2, false, Optional.empty()), AVAILABLE, CERT_VALID, Optional.empty()),
         later);
 
     // Ready stayed True/MetricsAvailable though its message changed ("2 of 2").
