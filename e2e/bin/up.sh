@@ -9,6 +9,7 @@
 #      runs the aggregator it provisions (lib/pulse.sh) and waits for the pipeline to be Ready
 #   5. waits for `kubectl top nodes`, prints `kubectl top` and the KUBECONFIG to export
 # --restart-pulse restarts the operator and the aggregator, e.g. after `make build`.
+# --standby-operator adds a second operator replica to a running cluster (leader election).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=../lib/common.sh
@@ -88,14 +89,20 @@ show() {
 
 usage() {
   cat <<EOF
-usage: $(basename "$0") [--restart-pulse]
-  --restart-pulse  stop the running operator and aggregator first (after rebuilding the jars)
+usage: $(basename "$0") [--restart-pulse | --standby-operator]
+  --restart-pulse     stop the running operator and aggregator first (after rebuilding the jars)
+  --standby-operator  start a second operator replica, which waits for the leader-election Lease
 EOF
 }
 
 main() {
   case "${1:-}" in
     --restart-pulse) pulse_down ;;
+    --standby-operator)
+      all_running || die "no complete cluster runs: run e2e/bin/up.sh first"
+      operator_standby_start
+      return 0
+      ;;
     -h | --help) usage; return 0 ;;
     "") ;;
     *) usage >&2; exit 2 ;;

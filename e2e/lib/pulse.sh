@@ -11,6 +11,7 @@
 # Sourced after common.sh.
 
 OPERATOR_NAME=operator
+OPERATOR_STANDBY_NAME=operator-standby
 AGG_NAME=aggregator
 OPERATOR_JAR="${REPO_ROOT}/operator/target/pulse-operator.jar"
 AGG_JAR="${REPO_ROOT}/metrics-core/target/pulse-metrics-core.jar"
@@ -81,18 +82,29 @@ operator_start() {
   [[ "$(yq -r '.spec.install.spec.deployments[0].spec.template.spec.serviceAccountName' "${CSV_FILE}")" == \
     "${OPERATOR_SERVICE_ACCOUNT}" ]] || die "${CSV_FILE#"${REPO_ROOT}"/} names another ServiceAccount than ${OPERATOR_SERVICE_ACCOUNT}"
   operator_rbac_like_olm
-  local env java_opts
+  sa_kubeconfig "${OPERATOR_DIR}/kubeconfig" "${OPERATOR_NAMESPACE}" "${OPERATOR_SERVICE_ACCOUNT}"
+  operator_launch "${OPERATOR_NAME}" "${PULSE_OPERATOR_PORT}"
+}
+
+# A second replica, as with `replicas: 2`: it waits for the leader-election Lease (make up must
+# have run: it uses the operator's kubeconfig).
+operator_standby_start() {
+  running_pid "${OPERATOR_STANDBY_NAME}" >/dev/null && return 0
+  operator_launch "${OPERATOR_STANDBY_NAME}" $((PULSE_OPERATOR_PORT + 1))
+}
+
+# One operator process named <name>, serving /healthz on <port>, with the CSV Deployment's environment.
+operator_launch() {
+  local name=$1 port=$2 env java_opts
   mapfile -t env < <(yq -r '.spec.install.spec.deployments[0].spec.template.spec.containers[0].env[]
     | select(.value != null and .name != "PULSE_OPERATOR_HTTP_ADDRESS") | "\(.name)=\(.value)"' "${CSV_FILE}")
-  sa_kubeconfig "${OPERATOR_DIR}/kubeconfig" "${OPERATOR_NAMESPACE}" "${OPERATOR_SERVICE_ACCOUNT}"
   read -r -a java_opts <<<"${PULSE_OPERATOR_JAVA_OPTS:--Xmx256m}"
-  require_free_port operator "${PULSE_OPERATOR_PORT}"
-  start_daemon "${OPERATOR_NAME}" env "${env[@]}" KUBECONFIG="${OPERATOR_DIR}/kubeconfig" \
-    POD_NAMESPACE="${OPERATOR_NAMESPACE}" PULSE_OPERATOR_HTTP_ADDRESS="127.0.0.1:${PULSE_OPERATOR_PORT}" \
+  require_free_port "${name}" "${port}"
+  start_daemon "${name}" env "${env[@]}" KUBECONFIG="${OPERATOR_DIR}/kubeconfig" \
+    POD_NAMESPACE="${OPERATOR_NAMESPACE}" PULSE_OPERATOR_HTTP_ADDRESS="127.0.0.1:${port}" \
     PULSE_LOCAL_AGGREGATOR="localhost:${PULSE_AGGREGATOR_PORT}" \
     "${JAVA:-java}" "${java_opts[@]}" -jar "${OPERATOR_JAR}"
-  wait_until "${OPERATOR_NAME}" 60 "operator /healthz ok" \
-    curl -fsS --max-time 2 "http://127.0.0.1:${PULSE_OPERATOR_PORT}/healthz"
+  wait_until "${name}" 60 "${name} /healthz ok" curl -fsS --max-time 2 "http://127.0.0.1:${port}/healthz"
 }
 
 # What OLM makes of the CSV's install strategy, in the operator's namespace: the ServiceAccount,
@@ -251,5 +263,6 @@ pulse_up() {
 
 pulse_down() {
   aggregator_down
+  stop_daemon "${OPERATOR_STANDBY_NAME}"
   operator_down
 }

@@ -178,6 +178,48 @@ class PipelineLifecycleE2E {
         .until(() -> cluster.kubectl("top", "nodes").exitCode() == 0);
   }
 
+  @Test
+  @Order(3)
+  void aStandbyOperatorTakesOverWhenTheLeaderDies() throws Exception {
+    Pipelines.awaitReady(cluster);
+    cluster.script("up.sh", "--standby-operator");
+    try {
+      String leader = leaseHolder();
+      assertThat(leader).isNotEmpty();
+      // Both run and are healthy; only the leader holds the Lease, renewal after renewal.
+      await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> leaseHolder().equals(leader));
+
+      cluster.kill("operator");
+      await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(1)).until(() -> !leaseHolder().equals(leader));
+      // The new leader reconciles: a spec change reaches the Deployment and the status.
+      cluster.kubectl("patch", "metricspipeline", Pipelines.NAME, "--type=merge", "-p",
+          "{\"spec\":{\"metricResolution\":\"20s\"}}").ok();
+      await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+        JsonNode args = cluster.json("get", "deployment", "-n", Pipelines.NAMESPACE, "pulse-metrics", "-o", "json")
+            .at("/spec/template/spec/containers/0/args");
+        assertThat(args.toString()).contains("--metric-resolution=20s");
+        JsonNode pipeline = Pipelines.pipeline(cluster);
+        assertThat(pipeline.at("/status/observedGeneration").asLong())
+            .isEqualTo(pipeline.at("/metadata/generation").asLong());
+      });
+    } finally {
+      cluster.kubectl("patch", "metricspipeline", Pipelines.NAME, "--type=merge", "-p",
+          "{\"spec\":{\"metricResolution\":null}}").ok();
+      if (cluster.running("operator-standby")) {
+        cluster.kill("operator-standby");
+      }
+      cluster.script("up.sh");
+    }
+    await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(() -> Pipelines.assertReadyAndCurrent(Pipelines.pipeline(cluster)));
+  }
+
+  private static String leaseHolder() throws Exception {
+    return cluster.kubectl("get", "lease", "-n", "pulse-operator", "pulse-operator", "-o",
+        "jsonpath={.spec.holderIdentity}").ok().stdout().strip();
+  }
+
   private static String caCertificate() throws Exception {
     return cluster.kubectl("get", "secret", "-n", Pipelines.NAMESPACE, "pulse-metrics-ca", "-o",
         "jsonpath={.data.ca\\.crt}").ok().stdout();
