@@ -44,6 +44,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
@@ -224,11 +225,16 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
   }
 
   /** Who holds the APIService when the pipeline must leave it alone. */
+  @SuppressWarnings("unchecked")
   private static Optional<String> foreignApiService(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
-    APIService existing = context.getClient().resources(APIService.class).withName(Names.API_SERVICE).get();
-    if (existing == null) {
+    // From the APIService dependent's informer, which watches every APIService: no request per
+    // reconcile, and not-Ready pipelines reconcile every few seconds.
+    Optional<APIService> cached = ((Cache<APIService>) context.eventSourceRetriever().getEventSourceFor(APIService.class))
+        .get(new ResourceID(Names.API_SERVICE));
+    if (cached.isEmpty()) {
       return Optional.empty();
     }
+    APIService existing = cached.get();
     ApiServiceTakeover policy = pipeline.getSpec().getApiService().getTakeover();
     return ApiServiceDependentResource.foreignOwner(existing, pipeline)
         .filter(owner -> !ApiServiceDependentResource.mayReplace(policy, existing,

@@ -71,8 +71,8 @@ final class OperatorRbac {
     // ApiServiceDependentResource: its informer is unfiltered, to see a foreign APIService; it is
     // never deleted by the operator.
     rules.add(rule("apiregistration.k8s.io", "apiservices", "list", "watch", "create"));
-    // MetricsPipelineReconciler reads it by name; takeover and updates write it.
-    rules.add(named(rule("apiregistration.k8s.io", "apiservices", "get", "update"), Names.API_SERVICE));
+    // Takeover and updates write it (it is read from the informer's cache).
+    rules.add(named(rule("apiregistration.k8s.io", "apiservices", "update"), Names.API_SERVICE));
     // AggregatorClusterRoleDependentResource, MetricsReaderClusterRoleDependentResource.
     rules.add(rule(RBAC, "clusterroles", "list", "watch", "create"));
     rules.add(named(rule(RBAC, "clusterroles", "update"),
