@@ -6,6 +6,8 @@ import dev.pulse.metrics.server.StartupException;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -53,13 +55,17 @@ public final class Main implements Callable<Integer> {
       return 1;
     }
     boolean inCluster = options.kubeconfig == null && System.getenv("KUBERNETES_SERVICE_HOST") != null;
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    // One Vert.x for the API client and the aggregator: one set of event loops and buffers, not two.
+    Vertx vertx = Aggregator.newVertx();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
+        .withHttpClientFactory(new VertxHttpClientFactory(vertx)).build();
     Aggregator aggregator;
     try {
-      aggregator = Aggregator.start(options, client, inCluster);
+      aggregator = Aggregator.start(options, client, vertx, inCluster);
     } catch (StartupException e) {
       LOG.error("cannot start: {}", e.getMessage());
       client.close();
+      vertx.close();
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);

@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.Node;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -99,7 +101,7 @@ public final class MetricsApi {
       if (node.isEmpty()) {
         return Response.error(Status.notFound("", "node", request.name()));
       }
-      Tables.Item item = nodeItem(node.get());
+      Tables.Item item = nodeItem(node.get(), now());
       if (item == null) {
         return Response.error(Status.notFound(MetricsGroup.GROUP, Resource.NODES.errorResource, request.name()));
       }
@@ -108,12 +110,13 @@ public final class MetricsApi {
     LabelSelector labels = LabelSelector.parse(request.labelSelector());
     FieldSelector fields = FieldSelector.parse(request.fieldSelector()).requireObjectMetaFields();
     List<Tables.Item> items = new ArrayList<>();
+    String now = now();
     cluster.nodes().stream()
         .filter(n -> labels.matches(n.getMetadata().getLabels()) && nodeSelector.matches(n.getMetadata().getLabels()))
         .filter(n -> fields.matches(Map.of("metadata.name", n.getMetadata().getName())))
         .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
         .forEach(n -> {
-          Tables.Item item = nodeItem(n);
+          Tables.Item item = nodeItem(n, now);
           if (item != null) {
             items.add(item);
           }
@@ -128,7 +131,7 @@ public final class MetricsApi {
       if (pod.isEmpty()) {
         return Response.error(Status.notFound("", "pods", request.name()));
       }
-      Tables.Item item = podItem(pod.get());
+      Tables.Item item = podItem(pod.get(), now());
       if (item == null) {
         return Response.error(Status.notFound(MetricsGroup.GROUP, Resource.PODS.errorResource,
             request.namespace() + "/" + request.name()));
@@ -138,10 +141,11 @@ public final class MetricsApi {
     LabelSelector labels = LabelSelector.parse(request.labelSelector());
     FieldSelector fields = FieldSelector.parse(request.fieldSelector()).requireObjectMetaFields();
     List<Tables.Item> items = new ArrayList<>();
+    String now = now();
     for (PodMeta pod : cluster.runningPods(request.namespace())) {
       if (labels.matches(pod.labels())
           && fields.matches(Map.of("metadata.name", pod.name(), "metadata.namespace", pod.namespace()))) {
-        Tables.Item item = podItem(pod);
+        Tables.Item item = podItem(pod, now);
         if (item != null) {
           items.add(item);
         }
@@ -151,13 +155,14 @@ public final class MetricsApi {
         all -> MetricsList.pods(all.stream().map(i -> (PodMetrics) i.object()).toList()));
   }
 
-  private Tables.Item nodeItem(Node node) {
+  /** @param now the response's time, every item's creationTimestamp (as metrics-server sets it) */
+  private Tables.Item nodeItem(Node node, String now) {
     String name = node.getMetadata().getName();
     Usage usage = store.node(name);
     if (usage == null) {
       return null;
     }
-    ObjectMeta meta = new ObjectMeta(name, null, now(), node.getMetadata().getLabels());
+    ObjectMeta meta = new ObjectMeta(name, null, now, node.getMetadata().getLabels());
     String window = window(usage.windowMillis());
     NodeMetrics metrics = new NodeMetrics(meta, timestamp(usage.timestampMillis()), window,
         usage(usage.cpuNanocores(), usage.memoryBytes()));
@@ -165,12 +170,12 @@ public final class MetricsApi {
     return new Tables.Item(meta, metrics, usage.cpuNanocores(), usage.memoryBytes(), window);
   }
 
-  private Tables.Item podItem(PodMeta pod) {
+  private Tables.Item podItem(PodMeta pod, String now) {
     PodUsage usage = store.pod(pod.namespace(), pod.name());
     if (usage == null) {
       return null;
     }
-    ObjectMeta meta = new ObjectMeta(pod.name(), pod.namespace(), now(), pod.labels());
+    ObjectMeta meta = new ObjectMeta(pod.name(), pod.namespace(), now, pod.labels());
     List<ContainerMetrics> containers = new ArrayList<>(usage.containers().size());
     long cpu = 0;
     long memory = 0;
@@ -206,9 +211,29 @@ public final class MetricsApi {
     return timestamp(clock.millis());
   }
 
-  /** {@code metav1.Time} marshals RFC 3339 with whole seconds. */
-  private static String timestamp(long epochMillis) {
-    return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(epochMillis).truncatedTo(ChronoUnit.SECONDS));
+  /**
+   * {@code metav1.Time} marshals RFC 3339 with whole seconds, as ISO_INSTANT prints them for years
+   * 0 to 9999. Written by hand: a list of every pod formats tens of thousands of these.
+   */
+  static String timestamp(long epochMillis) {
+    LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000L), 0, ZoneOffset.UTC);
+    if (t.getYear() < 0 || t.getYear() > 9999) {
+      return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(epochMillis).truncatedTo(ChronoUnit.SECONDS));
+    }
+    char[] c = "0000-00-00T00:00:00Z".toCharArray();
+    digits(c, 0, 4, t.getYear());
+    digits(c, 5, 2, t.getMonthValue());
+    digits(c, 8, 2, t.getDayOfMonth());
+    digits(c, 11, 2, t.getHour());
+    digits(c, 14, 2, t.getMinute());
+    digits(c, 17, 2, t.getSecond());
+    return new String(c);
+  }
+
+  private static void digits(char[] out, int at, int width, int value) {
+    for (int i = at + width - 1; i >= at; i--, value /= 10) {
+      out[i] = (char) ('0' + value % 10);
+    }
   }
 
   private static String window(long millis) {

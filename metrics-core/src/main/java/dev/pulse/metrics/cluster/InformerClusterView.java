@@ -19,9 +19,13 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
   private final SharedIndexInformer<Pod> pods;
   private final RunningPodStore podStore = new RunningPodStore();
 
+  /** Lists in pages, as client-go's reflectors do: the first list of 150,000 pods is never one response. */
+  private static final long LIST_PAGE = 500;
+
   public InformerClusterView(KubernetesClient client) {
-    this.nodes = client.nodes().runnableInformer(0);
-    this.pods = client.pods().inAnyNamespace().withField("status.phase", "Running").runnableInformer(0);
+    this.nodes = client.nodes().withLimit(LIST_PAGE).runnableInformer(0);
+    this.pods = client.pods().inAnyNamespace().withField("status.phase", "Running").withLimit(LIST_PAGE)
+        .runnableInformer(0);
     this.pods.itemStore(podStore);
   }
 

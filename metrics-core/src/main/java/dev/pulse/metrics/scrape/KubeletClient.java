@@ -10,11 +10,15 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
@@ -61,7 +65,8 @@ public final class KubeletClient implements AutoCloseable {
         .setKeepAlive(true)
         // Outlive the gap between two scrapes, or every scrape would pay a new handshake.
         .setKeepAliveTimeout((int) Math.max(60, resolution.toSeconds() * 3))
-        .setTryUseCompression(false);
+        .setTryUseCompression(false)
+        .setSslEngineOptions(OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions());
     if (credentials.insecure()) {
       options.setTrustAll(true).setVerifyHost(false);
     } else {
@@ -100,22 +105,22 @@ public final class KubeletClient implements AutoCloseable {
         })
         .onSuccess(response -> {
           long respondedAt = System.currentTimeMillis();
-          Buffer body = Buffer.buffer(64 * 1024);
+          BodyBytes body = new BodyBytes();
           response.handler(chunk -> {
-            if (body.length() + chunk.length() > maxResponseBytes) {
+            if (body.length + chunk.length() > maxResponseBytes) {
               result.tryFail(new ScrapeFailure(ScrapeFailure.Reason.TOO_LARGE, endpoint
                   + " sent more than " + maxResponseBytes + " bytes (--kubelet-max-response-bytes)"));
             } else if (!result.future().isComplete()) {
-              body.appendBuffer(chunk);
+              body.append(chunk);
             }
           });
           response.exceptionHandler(e -> result.tryFail(classify(endpoint, e)));
           response.endHandler(v -> {
             if (response.statusCode() == 200) {
-              result.tryComplete(new Body(body.getBytes(), body.length(), respondedAt));
+              result.tryComplete(new Body(body.bytes, body.length, respondedAt));
             } else {
               // The kubelet's error text names the identity and verb it refused: worth a log line.
-              String text = body.getString(0, Math.min(body.length(), 300)).strip();
+              String text = new String(body.bytes, 0, Math.min(body.length, 300), StandardCharsets.UTF_8).strip();
               result.tryFail(new ScrapeFailure(ScrapeFailure.Reason.HTTP_STATUS, endpoint + " answered \""
                   + response.statusCode() + " " + response.statusMessage() + "\"" + hint(response.statusCode())
                   + (text.isEmpty() ? "" : "; it said: " + text)));
@@ -124,6 +129,21 @@ public final class KubeletClient implements AutoCloseable {
         })
         .onFailure(e -> result.tryFail(classify(endpoint, e)));
     return result.future();
+  }
+
+  /** A body as it arrives: chunks copied once, straight into the array the decoder reads. */
+  private static final class BodyBytes {
+    private byte[] bytes = new byte[16 * 1024];
+    private int length;
+
+    void append(Buffer chunk) {
+      int n = chunk.length();
+      if (length + n > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(length + n, bytes.length * 2));
+      }
+      chunk.getBytes(0, n, bytes, length);
+      length += n;
+    }
   }
 
   private static String hint(int status) {

@@ -1,5 +1,8 @@
 package dev.pulse.metrics.scrape;
 
+import dev.pulse.metrics.storage.ContainerSample;
+import dev.pulse.metrics.storage.KubeletReport;
+import dev.pulse.metrics.storage.NodeSample;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +22,75 @@ public final class ResourceMetricsDecoder {
   private static final int QUOTED_LINE_CHARS = 200;
   private static final int QUOTED_TOKEN_CHARS = 64;
 
+  /** Below 2^53, every integer is a double. */
+  private static final int MAX_EXACT_DIGITS = 15;
+  /** 10^22 is the largest power of ten a double holds exactly. */
+  private static final int MAX_EXACT_POWER = 22;
+  private static final double[] POWERS_OF_TEN = new double[MAX_EXACT_POWER + 1];
+
+  static {
+    POWERS_OF_TEN[0] = 1;
+    for (int i = 1; i <= MAX_EXACT_POWER; i++) {
+      POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+    }
+  }
+
   private ResourceMetricsDecoder() {}
+
+  /**
+   * The value of an unsigned decimal of at most 15 significant digits and a small exponent, or -1
+   * when it is not one. What kubelets write (seconds with nanosecond digits, byte counts in
+   * {@code %g}) nearly always is: then both the digits and the power of ten are exact doubles, so
+   * one IEEE multiplication or division rounds exactly as {@code Double.parseDouble} does
+   * (Clinger's fast path), without building a String per sample.
+   */
+  static double exactDecimal(byte[] buf, int i, int valueEnd) {
+    long digits = 0;
+    int significant = 0;
+    int exponent = 0;
+    boolean fraction = false;
+    for (; i < valueEnd; i++) {
+      byte b = buf[i];
+      if (b >= '0' && b <= '9') {
+        if (digits != 0 || b != '0') {
+          if (++significant > MAX_EXACT_DIGITS) {
+            return -1;
+          }
+          digits = digits * 10 + (b - '0');
+        }
+        if (fraction) {
+          exponent--;
+        }
+      } else if (b == '.' && !fraction) {
+        fraction = true;
+      } else {
+        break;
+      }
+    }
+    if (i < valueEnd) {
+      // isDecimal() has checked the syntax: an exponent follows, with an optional sign.
+      i++;
+      boolean negative = buf[i] == '-';
+      if (negative || buf[i] == '+') {
+        i++;
+      }
+      int e = 0;
+      for (; i < valueEnd; i++) {
+        if (e > 1000) {
+          return -1;
+        }
+        e = e * 10 + (buf[i] - '0');
+      }
+      exponent += negative ? -e : e;
+    }
+    if (digits == 0) {
+      return 0;
+    }
+    if (exponent < -MAX_EXACT_POWER || exponent > MAX_EXACT_POWER) {
+      return -1;
+    }
+    return exponent < 0 ? digits / POWERS_OF_TEN[-exponent] : digits * POWERS_OF_TEN[exponent];
+  }
 
   /**
    * Decodes {@code body[0..length)}.
@@ -277,9 +348,12 @@ public final class ResourceMetricsDecoder {
       if (!isDecimal(i, valueEnd)) {
         throw fail("invalid value \"" + printable(start, valueEnd, QUOTED_TOKEN_CHARS) + "\"");
       }
-      return convert
-          ? Double.parseDouble(new String(buf, start, valueEnd - start, StandardCharsets.ISO_8859_1))
-          : 0;
+      if (!convert) {
+        return 0;
+      }
+      double exact = signed ? -1 : exactDecimal(buf, start, valueEnd);
+      return exact >= 0 ? exact
+          : Double.parseDouble(new String(buf, start, valueEnd - start, StandardCharsets.ISO_8859_1));
     }
 
     private boolean isDecimal(int i, int valueEnd) {

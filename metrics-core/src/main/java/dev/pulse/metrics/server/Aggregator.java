@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,11 +64,37 @@ public final class Aggregator implements AutoCloseable {
   }
 
   /**
-   * Starts everything and returns once the API is listening.
+   * The Vert.x instance the aggregator runs on, sized for its work: scraping is asynchronous and
+   * decoding takes microseconds, so one event loop per core is enough, and the few blocking calls
+   * (certificate reloads) need few workers. Vert.x's defaults (two loops per core, 20 workers and
+   * 20 internal threads) cost threads and memory for nothing here.
+   */
+  public static Vertx newVertx() {
+    return Vertx.vertx(new VertxOptions()
+        .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
+        .setWorkerPoolSize(2)
+        .setInternalBlockingPoolSize(2));
+  }
+
+  /** {@link #start(AggregatorOptions, KubernetesClient, Vertx, boolean)} on a Vert.x of its own. */
+  public static Aggregator start(AggregatorOptions options, KubernetesClient client, boolean inCluster)
+      throws StartupException, InterruptedException {
+    Vertx vertx = newVertx();
+    try {
+      return start(options, client, vertx, inCluster);
+    } catch (StartupException | RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts everything on {@code vertx} and returns once the API is listening. From then on the
+   * aggregator owns {@code vertx} and closes it; when starting fails, it stays the caller's.
    *
    * @param inCluster whether the client configuration came from the pod's service account
    */
-  public static Aggregator start(AggregatorOptions options, KubernetesClient client, boolean inCluster)
+  public static Aggregator start(AggregatorOptions options, KubernetesClient client, Vertx vertx, boolean inCluster)
       throws StartupException, InterruptedException {
     LabelSelector nodeSelector;
     try {
@@ -131,12 +158,11 @@ public final class Aggregator implements AutoCloseable {
         .baseUnit("seconds").description("Age of the metrics served, per object").publishPercentileHistogram()
         .register(registry);
 
-    Vertx vertx = Vertx.vertx();
     KubeletClient kubelets = new KubeletClient(vertx, credentials, options.kubeletRequestTimeout, resolution,
         options.kubeletMaxResponseBytes, options.kubeletMaxConcurrency);
     KubeletEndpoint.Settings endpoints = new KubeletEndpoint.Settings(options.kubeletPreferredAddressTypes,
         options.kubeletPort, options.kubeletUseNodeStatusPort);
-    Scraper scraper = new Scraper(vertx, cluster, kubelets, store, nodeSelector, endpoints, resolution,
+    Scraper scraper = new Scraper(vertx, cluster, kubelets::fetch, store, nodeSelector, endpoints, resolution,
         options.kubeletMaxConcurrency, registry);
     MetricsApi api = new MetricsApi(cluster, store, nodeSelector, Clock.systemUTC(),
         ageMillis -> freshness.record(ageMillis / 1000.0));
@@ -150,7 +176,6 @@ public final class Aggregator implements AutoCloseable {
       kubelets.close();
       cluster.close();
       access.close();
-      vertx.close();
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new StartupException("cannot listen on " + options.bindAddress + ":" + options.securePort + ": "
           + cause.getMessage(), cause);

@@ -3,6 +3,8 @@ package dev.pulse.metrics.server;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLOptions;
 import io.vertx.core.net.TrustOptions;
@@ -49,7 +51,8 @@ final class Tls {
   static HttpServerOptions serverOptions(ServingCertificate cert) {
     HttpServerOptions options = new HttpServerOptions().setSsl(true).setUseAlpn(true)
         .setEnabledSecureTransportProtocols(PROTOCOLS).setKeyCertOptions(keyCert(cert))
-        .setClientAuth(ClientAuth.REQUEST).setTrustOptions(DEFER_CLIENT_VERIFICATION);
+        .setClientAuth(ClientAuth.REQUEST).setTrustOptions(DEFER_CLIENT_VERIFICATION)
+        .setSslEngineOptions(OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions());
     CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
     return options;
   }

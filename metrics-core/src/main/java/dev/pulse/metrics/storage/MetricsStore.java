@@ -1,6 +1,5 @@
 package dev.pulse.metrics.storage;
 
-import dev.pulse.metrics.scrape.KubeletReport;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

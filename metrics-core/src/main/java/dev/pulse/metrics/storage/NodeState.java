@@ -1,7 +1,5 @@
 package dev.pulse.metrics.storage;
 
-import dev.pulse.metrics.scrape.ContainerSample;
-import dev.pulse.metrics.scrape.KubeletReport;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

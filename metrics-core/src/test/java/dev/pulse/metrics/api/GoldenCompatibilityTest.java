@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.metrics.api.selector.LabelSelector;
-import dev.pulse.metrics.scrape.ContainerSample;
-import dev.pulse.metrics.scrape.KubeletReport;
-import dev.pulse.metrics.scrape.NodeSample;
+import dev.pulse.metrics.storage.ContainerSample;
+import dev.pulse.metrics.storage.KubeletReport;
 import dev.pulse.metrics.storage.MetricsStore;
+import dev.pulse.metrics.storage.NodeSample;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

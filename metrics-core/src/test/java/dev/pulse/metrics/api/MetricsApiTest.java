@@ -9,10 +9,10 @@ import dev.pulse.metrics.api.selector.LabelSelector;
 import dev.pulse.metrics.api.selector.SelectorException;
 import dev.pulse.metrics.cluster.ClusterView;
 import dev.pulse.metrics.cluster.PodMeta;
-import dev.pulse.metrics.scrape.ContainerSample;
-import dev.pulse.metrics.scrape.KubeletReport;
-import dev.pulse.metrics.scrape.NodeSample;
+import dev.pulse.metrics.storage.ContainerSample;
+import dev.pulse.metrics.storage.KubeletReport;
 import dev.pulse.metrics.storage.MetricsStore;
+import dev.pulse.metrics.storage.NodeSample;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import java.io.IOException;
@@ -206,6 +206,18 @@ class MetricsApiTest {
       {"metadata":{"name":"node-b","creationTimestamp":"2024-05-01T10:00:20Z",
       "labels":{"kubernetes.io/hostname":"node-b","pool":"green"}},
       "timestamp":"2024-05-01T10:00:15Z","window":"15s","usage":{"cpu":"1","memory":"1536Mi"}}""");
+
+  @Test
+  void timestampsAreRfc3339WholeSecondsAsGoWritesThem() {
+    java.util.Random random = new java.util.Random(11);
+    for (int i = 0; i < 100_000; i++) {
+      long millis = random.nextLong() % 253_402_300_800_000L; // years -5900 to 9999
+      assertThat(MetricsApi.timestamp(millis)).as("%d", millis).isEqualTo(
+          java.time.format.DateTimeFormatter.ISO_INSTANT.format(
+              Instant.ofEpochMilli(millis).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+    }
+    assertThat(MetricsApi.timestamp(T2 + 999)).isEqualTo("2024-05-01T10:00:15Z");
+  }
 
   // ---- Discovery documents ----
 

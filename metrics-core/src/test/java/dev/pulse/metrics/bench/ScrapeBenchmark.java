@@ -84,7 +84,7 @@ public final class ScrapeBenchmark {
     MetricsStore store = new MetricsStore(resolution.toMillis(), 1);
     KubeletClient client = new KubeletClient(vertx, new KubeletClient.Credentials(caPem, false, null, null, null),
         Duration.ofSeconds(10), resolution, 16 << 20, 64);
-    Scraper scraper = new Scraper(vertx, cluster, client, store, LabelSelector.everything(),
+    Scraper scraper = new Scraper(vertx, cluster, client::fetch, store, LabelSelector.everything(),
         new KubeletEndpoint.Settings(List.of("InternalIP"), 10250, true), resolution, 64, registry);
 
     List<Double> wall = new ArrayList<>();

@@ -4,6 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pulse.metrics.storage.ContainerSample;
+import dev.pulse.metrics.storage.KubeletReport;
+import dev.pulse.metrics.storage.NodeSample;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Random;
@@ -650,6 +653,57 @@ class ResourceMetricsDecoderTest {
         });
       } catch (DecodeException expected) {
         assertThat(expected.getMessage()).startsWith("line ");
+      }
+    }
+  }
+
+  /** The decimal fast path must give Double.parseDouble's double, bit for bit, or step aside. */
+  @Nested
+  class ExactDecimals {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "0.0", "000.000", "1", "32.647341", "357.35491", "1.616273408e+09", "1.17227776E9",
+        "4.710169", "1e22", "1e23", "1e-22", "1e-23", "123456789012345", "1234567890123456", "0.1", "0.3",
+        "9007199254740993", "1.7976931348623157e308", "4.9e-324", "0.000000001", "5e-324", "2.5E-7", "7.", ".5",
+        "1633253812.125", "99999999999999.9", "1e+0", "1E-0"})
+    void matchesParseDouble(String text) {
+      assertExact(text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"32.647341", "1.616273408e+09", "1633253812.125", "0", "48115712"})
+    void kubeletValuesTakeTheFastPath(String text) {
+      byte[] bytes = text.getBytes(UTF_8);
+      assertThat(ResourceMetricsDecoder.exactDecimal(bytes, 0, bytes.length)).isEqualTo(Double.parseDouble(text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1234567890123456", "1e23", "1e-23", "0.1234567890123456"})
+    void othersAreLeftToParseDouble(String text) {
+      byte[] bytes = text.getBytes(UTF_8);
+      assertThat(ResourceMetricsDecoder.exactDecimal(bytes, 0, bytes.length)).isEqualTo(-1);
+    }
+
+    @Test
+    void randomKubeletLikeValues() {
+      Random random = new Random(7);
+      for (int i = 0; i < 200_000; i++) {
+        String text = switch (i % 4) {
+          case 0 -> Long.toString(random.nextLong() >>> random.nextInt(64));
+          case 1 -> (random.nextLong() >>> 24) / 1e9 + "";
+          case 2 -> String.format("%.9f", random.nextDouble() * Math.pow(10, random.nextInt(12)));
+          default -> String.format("%." + random.nextInt(17) + "e", random.nextDouble() * 1e10);
+        };
+        assertExact(text);
+      }
+    }
+
+    private void assertExact(String text) {
+      byte[] bytes = text.getBytes(UTF_8);
+      double fast = ResourceMetricsDecoder.exactDecimal(bytes, 0, bytes.length);
+      if (fast >= 0) {
+        assertThat(Double.doubleToRawLongBits(fast)).as(text)
+            .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(text)));
       }
     }
   }

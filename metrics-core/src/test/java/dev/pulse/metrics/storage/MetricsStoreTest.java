@@ -2,9 +2,6 @@ package dev.pulse.metrics.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pulse.metrics.scrape.ContainerSample;
-import dev.pulse.metrics.scrape.KubeletReport;
-import dev.pulse.metrics.scrape.NodeSample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,19 +1,17 @@
 package dev.pulse.metrics.api.types;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** The subset of {@code metav1.ObjectMeta} metrics objects carry, in Go's field order. */
-@JsonPropertyOrder({"name", "namespace", "creationTimestamp", "labels"})
-public record ObjectMeta(
-    String name,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) String namespace,
-    String creationTimestamp,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> labels) {
+/**
+ * The subset of {@code metav1.ObjectMeta} metrics objects carry, in Go's field order; namespace and
+ * labels are omitted when empty.
+ */
+@JsonSerialize(using = MetricsJson.ObjectMetaWriter.class)
+public record ObjectMeta(String name, String namespace, String creationTimestamp, Map<String, String> labels) {
 
   public ObjectMeta {
     // Go's encoding/json writes map keys sorted; label keys are ASCII, so String order is its byte

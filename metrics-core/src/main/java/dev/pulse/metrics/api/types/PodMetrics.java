@@ -1,14 +1,12 @@
 package dev.pulse.metrics.api.types;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.List;
 
 /** {@code metrics.k8s.io/v1beta1 PodMetrics}: per-container usage, no pod total. */
-@JsonPropertyOrder({"kind", "apiVersion", "metadata", "timestamp", "window", "containers"})
-public record PodMetrics(@JsonInclude(JsonInclude.Include.NON_NULL) String kind,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String apiVersion, ObjectMeta metadata, String timestamp, String window,
-    List<ContainerMetrics> containers) {
+@JsonSerialize(using = MetricsJson.PodMetricsWriter.class)
+public record PodMetrics(String kind, String apiVersion, ObjectMeta metadata, String timestamp,
+    String window, List<ContainerMetrics> containers) {
 
   public PodMetrics(ObjectMeta metadata, String timestamp, String window, List<ContainerMetrics> containers) {
     this("PodMetrics", MetricsGroup.GROUP_VERSION, metadata, timestamp, window, containers);

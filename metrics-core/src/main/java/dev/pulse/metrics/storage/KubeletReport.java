@@ -1,4 +1,4 @@
-package dev.pulse.metrics.scrape;
+package dev.pulse.metrics.storage;
 
 import java.util.List;
 

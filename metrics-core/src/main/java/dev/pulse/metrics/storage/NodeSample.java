@@ -1,4 +1,4 @@
-package dev.pulse.metrics.scrape;
+package dev.pulse.metrics.storage;
 
 /**
  * Node-level usage. Absent values are -1. {@code timestampMillis} is the CPU sample's timestamp, else the
