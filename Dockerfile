@@ -9,14 +9,16 @@
 # a release pins the digest it was tested with: --build-arg BASE_IMAGE=...@sha256:<digest>.
 ARG BASE_IMAGE=gcr.io/distroless/java17-debian12:nonroot
 
+# Each JVM starts with its module's jvm.options (heap from the container's memory limit, collector,
+# stacks), the same file `make up` uses for the local processes.
 FROM ${BASE_IMAGE} AS pulse-aggregator
 COPY metrics-core/target/pulse-metrics-core.jar /opt/pulse/pulse-aggregator.jar
+COPY metrics-core/jvm.options /opt/pulse/jvm.options
 USER 65532:65532
-# The heap follows the container's memory limit; running out of it ends the JVM, so the kubelet
-# restarts a clean process instead of keeping a half-working one.
-ENTRYPOINT ["/usr/bin/java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/pulse/pulse-aggregator.jar"]
+ENTRYPOINT ["/usr/bin/java", "@/opt/pulse/jvm.options", "-jar", "/opt/pulse/pulse-aggregator.jar"]
 
 FROM ${BASE_IMAGE} AS pulse-operator
 COPY operator/target/pulse-operator.jar /opt/pulse/pulse-operator.jar
+COPY operator/jvm.options /opt/pulse/jvm.options
 USER 65532:65532
-ENTRYPOINT ["/usr/bin/java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/pulse/pulse-operator.jar"]
+ENTRYPOINT ["/usr/bin/java", "@/opt/pulse/jvm.options", "-jar", "/opt/pulse/pulse-operator.jar"]

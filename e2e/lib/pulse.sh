@@ -95,15 +95,18 @@ operator_standby_start() {
 
 # One operator process named <name>, serving /healthz on <port>, with the CSV Deployment's environment.
 operator_launch() {
-  local name=$1 port=$2 env java_opts
+  local name=$1 port=$2 env java_opts jvm
+  jvm="$(container_jvm "${REPO_ROOT}/operator/jvm.options" \
+    "$(yq -r '.spec.install.spec.deployments[0].spec.template.spec.containers[0].resources.limits.memory' "${CSV_FILE}")")"
+  mapfile -t jvm <<<"${jvm}"
   mapfile -t env < <(yq -r '.spec.install.spec.deployments[0].spec.template.spec.containers[0].env[]
     | select(.value != null and .name != "PULSE_OPERATOR_HTTP_ADDRESS") | "\(.name)=\(.value)"' "${CSV_FILE}")
-  read -r -a java_opts <<<"${PULSE_OPERATOR_JAVA_OPTS:--Xmx256m}"
+  read -r -a java_opts <<<"${PULSE_OPERATOR_JAVA_OPTS:-}"
   require_free_port "${name}" "${port}"
   start_daemon "${name}" env "${env[@]}" KUBECONFIG="${OPERATOR_DIR}/kubeconfig" \
     POD_NAMESPACE="${OPERATOR_NAMESPACE}" PULSE_OPERATOR_HTTP_ADDRESS="127.0.0.1:${port}" \
     PULSE_LOCAL_AGGREGATOR="localhost:${PULSE_AGGREGATOR_PORT}" \
-    "${JAVA:-java}" "${java_opts[@]}" -jar "${OPERATOR_JAR}"
+    "${JAVA:-java}" "${jvm[@]}" "${java_opts[@]}" -jar "${OPERATOR_JAR}"
   wait_until "${name}" 60 "${name} /healthz ok" curl -fsS --max-time 2 "http://127.0.0.1:${port}/healthz"
 }
 
@@ -221,7 +224,7 @@ aggregator_start() {
     fi
     sleep 1
   done
-  local ns flags args java_opts
+  local ns flags args java_opts jvm
   ns="$(pipeline_namespace)"
   aggregator_files "${ns}"
   flags="$(aggregator_args "${ns}")"
@@ -230,11 +233,30 @@ aggregator_start() {
     args+=("--kubelet-certificate-authority=${PULSE_KUBELET_CA:-${PKI_DIR}/ca.crt}")
   fi
   require_free_port aggregator "${PULSE_AGGREGATOR_PORT}"
-  read -r -a java_opts <<<"${PULSE_JAVA_OPTS:--Xmx512m}"
-  start_daemon "${AGG_NAME}" "${JAVA:-java}" "${java_opts[@]}" -jar "${AGG_JAR}" \
+  read -r -a java_opts <<<"${PULSE_JAVA_OPTS:-}"
+  jvm="$(container_jvm "${REPO_ROOT}/metrics-core/jvm.options" "$(kc get deployment -n "${ns}" "${AGG_RESOURCE}" \
+    -o jsonpath='{.spec.template.spec.containers[?(@.name=="aggregator")].resources.limits.memory}')")"
+  mapfile -t jvm <<<"${jvm}"
+  start_daemon "${AGG_NAME}" "${JAVA:-java}" "${jvm[@]}" "${java_opts[@]}" -jar "${AGG_JAR}" \
     --kubeconfig="${AGG_DIR}/kubeconfig" --bind-address=127.0.0.1 --secure-port="${PULSE_AGGREGATOR_PORT}" \
     --tls-cert-file="${AGG_DIR}/tls.crt" --tls-private-key-file="${AGG_DIR}/tls.key" "${args[@]}"
   wait_until "${AGG_NAME}" 60 "aggregator /livez ok" aggregator_curl /livez
+}
+
+# The JVM options of a container, for a local process: the image's options file, and the
+# container's memory limit (a Kubernetes quantity) as -XX:MaxRAM, which the JVM otherwise reads
+# from the cgroup; without it, it would size its heap from this machine's memory.
+container_jvm() {
+  local options=$1 limit=$2 number unit
+  [[ "${limit}" =~ ^([0-9]+)(Ki|Mi|Gi)?$ ]] || die "memory limit '${limit}' is not a whole number of Ki, Mi or Gi"
+  number=${BASH_REMATCH[1]}
+  unit=${BASH_REMATCH[2]}
+  case "${unit}" in
+    Ki) unit=k ;;
+    Mi) unit=m ;;
+    Gi) unit=g ;;
+  esac
+  printf '%s\n' "@${options}" "-XX:MaxRAM=${number}${unit}"
 }
 
 aggregator_down() {

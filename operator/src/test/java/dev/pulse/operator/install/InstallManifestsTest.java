@@ -104,6 +104,22 @@ class InstallManifestsTest {
     assertThat(dockerfile).as("the user the pods run as").contains("USER " + PodSecurity.USER + ":");
   }
 
+  /** The image and `make up` start each JVM with the same options file, sized from the container's limit. */
+  @Test
+  void eachImageStartsItsJvmWithItsModulesOptions() throws IOException {
+    String dockerfile = Files.readString(REPOSITORY.resolve("Dockerfile"));
+    String ignore = Files.readString(REPOSITORY.resolve("Dockerfile.dockerignore"));
+    for (String module : List.of("metrics-core", "operator")) {
+      assertThat(dockerfile).contains("COPY " + module + "/jvm.options /opt/pulse/jvm.options");
+      assertThat(ignore).contains("!" + module + "/jvm.options");
+      assertThat(Files.readAllLines(REPOSITORY.resolve(module).resolve("jvm.options")))
+          .as("heap from the container's limit, and an OOM ends the process")
+          .contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError");
+    }
+    assertThat(dockerfile.lines().filter(l -> l.startsWith("ENTRYPOINT")))
+        .hasSize(2).allSatisfy(l -> assertThat(l).contains("\"@/opt/pulse/jvm.options\", \"-jar\""));
+  }
+
   /** No wildcard, no escalate, no impersonation, binding only named roles. */
   @Test
   void theClusterRoleHasNoBroadGrants() throws IOException {
