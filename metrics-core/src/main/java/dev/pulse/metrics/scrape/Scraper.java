@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,8 @@ public final class Scraper {
   private static final Logger LOG = LoggerFactory.getLogger(Scraper.class);
   /** Spread per node, as metrics-server staggers, but capped at half the interval instead of 4s. */
   private static final long SPREAD_PER_NODE_MILLIS = 8;
+  /** Rounds per resolution in which nodes without usage are asked again after a start. */
+  private static final long CATCH_UP_ROUNDS = 5;
 
   private final Vertx vertx;
   private final ClusterView cluster;
@@ -64,6 +67,9 @@ public final class Scraper {
   private int running;
   private Context context;
   private long periodic = -1;
+  private long catchUp = -1;
+  /** After a start, until the first scheduled cycle: nodes without usage and when they last answered. */
+  private Map<String, Long> awaitingUsage;
 
   public Scraper(Vertx vertx, ClusterView cluster, KubeletFetch kubelets, MetricsStore store, LabelSelector nodeSelector,
       KubeletEndpoint.Settings endpoints, Duration resolution, int maxConcurrency, MeterRegistry registry) {
@@ -94,19 +100,39 @@ public final class Scraper {
     registry.gauge("pulse.scrape.nodes", List.of(Tag.of("result", "failed")), lastFailed);
   }
 
-  /** Starts scraping now and then every resolution. */
+  /**
+   * Starts scraping now and then every resolution. Usage needs two samples, so until the first
+   * scheduled cycle, a node that answered but has no usage yet is asked again a fifth of the
+   * resolution later: a newer kubelet sample gives usage as soon as it exists, and `kubectl top`
+   * works seconds after a start instead of a whole resolution later.
+   */
   public void start() {
     context = vertx.getOrCreateContext();
     context.runOnContext(v -> {
+      awaitingUsage = new HashMap<>();
       cycle();
-      periodic = vertx.setPeriodic(resolutionMillis, id -> cycle());
+      periodic = vertx.setPeriodic(resolutionMillis, id -> {
+        stopCatchingUp();
+        cycle();
+      });
+      catchUp = vertx.setPeriodic(catchUpGapMillis(), id -> catchUp());
     });
   }
 
   public void stop() {
     if (periodic >= 0) {
       vertx.cancelTimer(periodic);
+      context.runOnContext(v -> stopCatchingUp());
     }
+  }
+
+  private void stopCatchingUp() {
+    vertx.cancelTimer(catchUp);
+    awaitingUsage = null;
+  }
+
+  private long catchUpGapMillis() {
+    return Math.max(1, resolutionMillis / CATCH_UP_ROUNDS);
   }
 
   /** Wall-clock start of the latest cycle, 0 before the first: liveness is judged on it. */
@@ -174,6 +200,24 @@ public final class Scraper {
     return done.future();
   }
 
+  /** Asks again the nodes that answered at least a gap ago without giving usage yet. */
+  private void catchUp() {
+    long due = System.currentTimeMillis() - catchUpGapMillis();
+    for (var waited : List.copyOf(awaitingUsage.entrySet())) {
+      String name = waited.getKey();
+      Node node = cluster.node(name).filter(n -> nodeSelector.matches(n.getMetadata().getLabels())).orElse(null);
+      if (node == null) {
+        awaitingUsage.remove(name);
+      } else if (waited.getValue() <= due && inFlight.add(name)) {
+        waiting.add(() -> scrape(node).onComplete(ok -> {
+          inFlight.remove(name);
+          drain();
+        }));
+      }
+    }
+    drain();
+  }
+
   /** A node's fixed offset within the spread window, from its name. */
   static long phase(String node, long spread) {
     return spread == 0 ? 0 : Math.floorMod(node.hashCode() * 0x9E3779B1L, spread);
@@ -209,6 +253,13 @@ public final class Scraper {
       requestDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (result.succeeded()) {
         rejectedSamples.increment(result.result().rejectedSamples());
+        if (awaitingUsage != null) {
+          if (store.node(name) == null) {
+            awaitingUsage.put(name, System.currentTimeMillis());
+          } else {
+            awaitingUsage.remove(name);
+          }
+        }
         if (failing.remove(name)) {
           LOG.info("node {}: scrape recovered", name);
         }

@@ -52,6 +52,7 @@ class ScraperTest {
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final AtomicInteger cycle = new AtomicInteger();
   private ListAppender<ILoggingEvent> logs;
+  private volatile boolean wallClockSamples;
 
   @BeforeEach
   void setUp() {
@@ -132,6 +133,27 @@ class ScraperTest {
   }
 
   @Test
+  void afterAStartNodesWithoutUsageAreAskedAgainBeforeTheNextCycle() throws Exception {
+    addNodes(2, Map.of());
+    Duration resolution = Duration.ofSeconds(4);
+    wallClockSamples = true;
+    Scraper scraper = scraper(LabelSelector.everything(), 64, resolution);
+
+    long started = System.currentTimeMillis();
+    scraper.start();
+    while (store.node("node-a-0") == null || store.node("node-a-1") == null) {
+      assertThat(System.currentTimeMillis() - started).as("usage before the second cycle").isLessThan(3_000);
+      Thread.sleep(10);
+    }
+    scraper.stop();
+
+    // One answer, then one more a fifth of the resolution later: usage, and no further asking.
+    assertThat(fetches.get("node-a-0").get()).isEqualTo(2);
+    assertThat(fetches.get("node-a-1").get()).isEqualTo(2);
+    assertThat(store.node("node-a-0").windowMillis()).isBetween(700L, 2_000L);
+  }
+
+  @Test
   void phasesAreStablePerNodeAndInsideTheSpread() {
     long spread = 7_500;
     List<Long> phases = new ArrayList<>();
@@ -188,6 +210,10 @@ class ScraperTest {
   }
 
   private Scraper scraper(LabelSelector selector, int maxConcurrency) {
+    return scraper(selector, maxConcurrency, RESOLUTION);
+  }
+
+  private Scraper scraper(LabelSelector selector, int maxConcurrency, Duration resolution) {
     ClusterView cluster = new ClusterView() {
       @Override
       public List<Node> nodes() {
@@ -210,7 +236,7 @@ class ScraperTest {
       }
     };
     return new Scraper(vertx, cluster, this::fetch, store, selector,
-        new KubeletEndpoint.Settings(List.of("InternalIP"), 10250, true), RESOLUTION, maxConcurrency, registry);
+        new KubeletEndpoint.Settings(List.of("InternalIP"), 10250, true), resolution, maxConcurrency, registry);
   }
 
   /** Nodes node-a-0 .. node-a-(count-1) (or node-b-... for a second batch), with these labels. */
@@ -238,10 +264,13 @@ class ScraperTest {
     return answer.future();
   }
 
-  /** Two samples one resolution apart: the second cycle gives usage. */
+  /**
+   * Two samples one resolution apart, so that the second cycle gives usage; or, with
+   * {@link #wallClockSamples}, samples of now from a counter that grows by half a core.
+   */
   private KubeletClient.Body body(String node, boolean garbage) {
-    long at = START + cycle.get() * RESOLUTION.toMillis();
-    long cpu = 1_000_000_000L * (cycle.get() + 1);
+    long at = wallClockSamples ? System.currentTimeMillis() : START + cycle.get() * RESOLUTION.toMillis();
+    long cpu = wallClockSamples ? at * 500_000 : 1_000_000_000L * (cycle.get() + 1);
     String text = garbage ? "<html>not metrics</html>\n" : """
         node_cpu_usage_seconds_total %s %d
         node_memory_working_set_bytes 1048576 %d
