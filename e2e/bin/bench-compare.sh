@@ -258,7 +258,7 @@ report_size() {
     --argjson nodes "${nodes}" --arg fleet "${fleet}" --argjson ppn "${pods_per_node}" \
     --argjson total "${total_nodes}" --argjson window "${WINDOW}" --argjson clients "${CLIENTS}" \
     --argjson requests "${REQUESTS}" --arg commit "$(git -C "${REPO_ROOT}" rev-parse --short HEAD)" \
-    --arg date "$(date -u +%FT%TZ)" \
+    --arg date "$(date -u +%FT%TZ)" --arg jopts "${PULSE_JAVA_OPTS:--Xmx512m}" \
     --argjson pcpu "${PULSE_CPU}" --argjson mcpu "${MS_CPU}" \
     --argjson prss "${PULSE_RSS}" --argjson mrss "${MS_RSS}" --argjson orss "${OPERATOR_RSS}" \
     --argjson pn50 "${PULSE_N50}" --argjson pn99 "${PULSE_N99}" --argjson mn50 "${MS_N50}" --argjson mn99 "${MS_N99}" \
@@ -276,6 +276,7 @@ report_size() {
     | server($mcpu; $mrss; $mn50; $mn99; $mp50; $mp99; $mfirst; $mnodes; $mpods; $mcycle) as $m
     | {nodes: $nodes, pods_per_node: $ppn, fleet: $fleet, nodes_scraped: $total, window_seconds: $window,
        resolution_seconds: 15, load_clients: $clients, load_requests: $requests, commit: $commit, date: $date,
+       pulse_java_opts: $jopts,
        pulse: $p, metrics_server: $m,
        ratio: ($m | to_entries | map(select(.value != null and .value != 0 and $p[.key] != null)
                | {key, value: (($p[.key] / .value) * 1000 | round / 1000)}) | from_entries)}')"
@@ -293,6 +294,9 @@ run_size() {
     REGISTERED_PODS=0
   else
     fleet=farm
+    # Both restart below; stopped, they neither slow the registration down nor see half a fleet.
+    metrics_server_stop
+    aggregator_down
     start_farm "${SIZE}"
     register_fleet "${SIZE}"
     cat "${PKI_DIR}/ca.crt" "${FARM_CA}" >"${BENCH_DIR}/kubelet-cas.crt"
@@ -336,7 +340,7 @@ cleanup() {
 main() {
   local start=${SECONDS}
   command -v jq >/dev/null || die "'jq' not found: install it (Debian: apt-get install jq)"
-  "${E2E_DIR}/bin/up.sh" >/dev/null
+  "${E2E_DIR}/bin/up.sh"
   phase_done "cluster up (up.sh)" "${start}"
   build_classpath
   trap cleanup EXIT

@@ -65,9 +65,10 @@ public final class BenchReport {
     StringBuilder out = new StringBuilder();
     for (JsonNode size : report) {
       out.append(String.format(Locale.ROOT, "%n%d nodes x %s pods per node (%s), %s s window at 15 s resolution, "
-              + "%d clients x %d requests per list%n",
+              + "%d clients x %d requests per list, Pulse JVM %s%n",
           size.path("nodes").asInt(), size.path("pods_per_node").asText(), size.path("fleet").asText(),
-          size.path("window_seconds").asText(), size.path("load_clients").asInt(), size.path("load_requests").asInt()));
+          size.path("window_seconds").asText(), size.path("load_clients").asInt(), size.path("load_requests").asInt(),
+          size.path("pulse_java_opts").asText("?")));
       out.append(String.format(Locale.ROOT, "%-36s %12s %16s %12s%n", "", "Pulse", "metrics-server", "Pulse/ms"));
       for (String[] row : ROWS) {
         JsonNode a = size.path("pulse").path(row[0]);
