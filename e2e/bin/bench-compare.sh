@@ -317,7 +317,9 @@ run_size() {
   report_size "${SIZE}" "${fleet}" "${pods_per_node}" "${total_nodes}"
   if [[ "${fleet}" == farm ]]; then
     local start=${SECONDS}
-    log "removing the farm's pods and nodes"
+    log "removing the farm's pods and nodes (both servers stopped: their watches slow deletion down)"
+    metrics_server_stop
+    aggregator_down
     unregister_fleet
     stop_farm
     phase_done "${SIZE} nodes: remove the farm's pods and nodes" "${start}"

@@ -69,7 +69,7 @@ public final class FleetRegistrar {
     Config config = Config.fromKubeconfig(kubeconfig);
     config.setMaxConcurrentRequests(CONCURRENCY * 2);
     config.setMaxConcurrentRequestsPerHost(CONCURRENCY * 2);
-    config.setRequestTimeout(60_000);
+    config.setRequestTimeout(300_000);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       switch (args[0]) {
         case "register" -> register(client, Integer.parseInt(args[1]), Integer.parseInt(args[2]),
@@ -77,7 +77,11 @@ public final class FleetRegistrar {
         case "unregister" -> unregister(client, args.length > 1 && args[1].equals("--namespaces"));
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
       }
+    } catch (Exception e) {
+      e.printStackTrace();
+      System.exit(1); // pool threads must not keep a failed run's JVM alive
     }
+    System.exit(0);
   }
 
   private static void log(String format, Object... args) {
@@ -222,24 +226,51 @@ public final class FleetRegistrar {
 
   private static void unregister(KubernetesClient client, boolean namespaces) throws Exception {
     long start = System.nanoTime();
+    int before = countPods(client);
+    if (before > 0) {
+      log("deleting %d farm pods", before);
+    }
+    // One delete-collection per namespace, in parallel, grace period 0: nobody runs these pods, a
+    // graceful delete would wait for a kubelet forever. kube-apiserver stops a delete-collection
+    // when its client gives up (it takes minutes while servers watch 30,000 pods), so each is
+    // repeated until no farm pod is left.
     ExecutorService pool = Executors.newFixedThreadPool(NAMESPACES);
-    List<Future<?>> results = new ArrayList<>();
-    // Grace period 0: nobody runs these pods, a graceful delete would wait for a kubelet forever.
-    for (int i = 0; i < NAMESPACES; i++) {
-      String ns = "ns-" + i;
-      results.add(pool.submit(() -> client.pods().inNamespace(ns).withLabel(POD_LABEL, "true")
-          .withGracePeriod(0).delete()));
+    try {
+      for (int round = 1; countPods(client) > 0; round++) {
+        if (round > 20) {
+          throw new IllegalStateException(countPods(client) + " farm pods still exist after 20 rounds of deletion");
+        }
+        List<Future<?>> results = new ArrayList<>();
+        for (int i = 0; i < NAMESPACES; i++) {
+          String ns = "ns-" + i;
+          results.add(pool.submit(() -> client.pods().inNamespace(ns).withLabel(POD_LABEL, "true")
+              .withGracePeriod(0).delete()));
+        }
+        for (Future<?> result : results) {
+          try {
+            result.get();
+          } catch (java.util.concurrent.ExecutionException e) {
+            log("  a delete-collection did not finish (%s); repeating", e.getCause().getMessage().lines()
+                .findFirst().orElse(""));
+          }
+        }
+        log("  %d farm pods left", countPods(client));
+      }
+    } finally {
+      pool.shutdownNow();
     }
-    for (Future<?> result : results) {
-      result.get();
+    if (before > 0) {
+      log("farm pods deleted in %.1f s", (System.nanoTime() - start) / 1e9);
     }
-    pool.shutdown();
-    log("farm pods deleted in %.1f s", (System.nanoTime() - start) / 1e9);
     client.nodes().withLabel(NODE_LABEL, "true").withGracePeriod(0).delete();
     log("farm nodes deleted");
     if (namespaces) {
       client.namespaces().withLabel(NAMESPACE_LABEL, "true").delete();
       log("farm namespaces deleted");
     }
+  }
+
+  private static int countPods(KubernetesClient client) {
+    return client.pods().inAnyNamespace().withLabel(POD_LABEL, "true").list().getItems().size();
   }
 }
