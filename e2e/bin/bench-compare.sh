@@ -127,7 +127,11 @@ measure_first_top() {
   aggregator_down
   log "start to first complete node list: Pulse alone"
   t0="$(now_ms)"
-  aggregator_start >/dev/null
+  if ! (aggregator_start >/dev/null); then
+    tail -n 300 "${LOG_DIR}/${AGG_NAME}.log" | grep -q OutOfMemoryError &&
+      die "Pulse ran out of heap starting at ${nodes} nodes with PULSE_JAVA_OPTS='${PULSE_JAVA_OPTS:--Xmx512m}': raise it (e.g. PULSE_JAVA_OPTS=-Xmx1g)"
+    die "the aggregator did not start; see ${LOG_DIR}/${AGG_NAME}.log"
+  fi
   PULSE_FIRST="$(client first-top "$(pulse_spec)" "${nodes}" "${t0}" "${SERVE_TIMEOUT}")" ||
     die "Pulse never listed all ${nodes} nodes; see ${LOG_DIR}/${AGG_NAME}.log"
   log "  Pulse: ${PULSE_FIRST} s"
