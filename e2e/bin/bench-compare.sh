@@ -360,7 +360,8 @@ main() {
     "$(git -C "${REPO_ROOT}" rev-parse --short HEAD)"
   bench_java BenchReport table "${REPORT}"
   bench_java BenchReport chart "${REPORT}" "${CHART}" >/dev/null
-  printf '\nreport: %s\nchart:  %s\n\nphases:\n' "${REPORT}" "${CHART}"
+  cp "${REPORT}" "$(dirname "${CHART}")/report.json" # the chart's data, beside it
+  printf '\nreport: %s (copied beside the chart)\nchart:  %s\n\nphases:\n' "${REPORT}" "${CHART}"
   printf '  %s\n' "${PHASES[@]}"
   printf '  %-58s %s\n' "whole run" "$(fmt_duration $((SECONDS - start)))"
 }

@@ -105,7 +105,7 @@ public final class BenchReport {
     g.drawString(title, (width - g.getFontMetrics().stringWidth(title)) / 2, 30);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     String subtitle = "3 nodes: make up's kwok nodes, idle; larger sizes: simulated kubelets with 30 pods per node, "
-        + "every pod registered and Running. Both axes logarithmic. Data: .pulse/bench/report.json";
+        + "every pod registered and Running. Both axes logarithmic. Data: report.json beside this file";
     g.drawString(subtitle, (width - g.getFontMetrics().stringWidth(subtitle)) / 2, 52);
     panel(g, 0, 62, width / 2, height - 62, sizes, "aggregator CPU per scrape cycle", "CPU seconds per cycle",
         s -> s.path("cpu_seconds_per_cycle").asDouble(Double.NaN), "%.3f");
