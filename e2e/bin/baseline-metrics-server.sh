@@ -6,6 +6,7 @@
 #   baseline-metrics-server.sh [start]  start it (if needed) and print its node/pod metrics
 #   baseline-metrics-server.sh query    print its node/pod metrics
 #   baseline-metrics-server.sh stop     stop it (cluster-down.sh stops it too)
+# PULSE_METRICS_SERVER_READY_TIMEOUT (default 90 s): how long start waits for /readyz.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=../lib/common.sh
@@ -40,7 +41,7 @@ start() {
     --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname \
     --metric-resolution=15s
   # readyz turns ok once metrics-server holds a full scrape (one resolution after start).
-  wait_until "${NAME}" 90 "metrics-server /readyz ok" admin_curl "${URL}/readyz"
+  wait_until "${NAME}" "${PULSE_METRICS_SERVER_READY_TIMEOUT:-90}" "metrics-server /readyz ok" admin_curl "${URL}/readyz"
 }
 
 query() {

@@ -32,8 +32,8 @@ AGG_APISERVICE=v1beta1.metrics.k8s.io
 AGG_DIR="${STATE_DIR}/aggregator"
 READY_TIMEOUT_PIPELINE="${PULSE_READY_TIMEOUT:-180}"
 
-# Builds what is missing (offline first; a fresh local repository may lack a plugin's pom);
-# warns when sources are newer than a jar.
+# Builds what is missing (online: a fresh local repository lacks plugins; every plugin is pinned
+# in the root pom.xml); warns when sources are newer than a jar.
 pulse_ensure_jars() {
   local module jar missing=()
   for module in metrics-core operator; do
@@ -49,8 +49,7 @@ pulse_ensure_jars() {
   modules="$(IFS=,; printf '%s' "metrics-core,${missing[*]}")"
   log "building ${missing[*]} (mvn package -pl ${modules})"
   out="$(mktemp)"
-  if ! (cd "${REPO_ROOT}" && { mvn -q -B -o package -DskipTests -pl "${modules}" ||
-    mvn -q -B package -DskipTests -pl "${modules}"; }) >"${out}" 2>&1; then
+  if ! (cd "${REPO_ROOT}" && mvn -q -B -ntp package -DskipTests -pl "${modules}") >"${out}" 2>&1; then
     cat "${out}" >&2
     rm -f "${out}"
     die "maven build of ${modules} failed"
