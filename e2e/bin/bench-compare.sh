@@ -119,6 +119,13 @@ metrics_server_start() {
 }
 metrics_server_stop() { "${E2E_DIR}/bin/baseline-metrics-server.sh" stop >/dev/null; }
 
+# What the aggregator's JVM runs with: its jvm.options, the container's limit and PULSE_JAVA_OPTS.
+pulse_jvm_options() {
+  local pid
+  pid="$(running_pid "${AGG_NAME}")" || return 0
+  tr '\0' ' ' <"/proc/${pid}/cmdline" | sed -E 's/ -jar .*//; s/^[^ ]+ //'
+}
+
 # Seconds from launching a server to its first node list that holds every node, each server
 # alone (the other one stopped), measured the same way for both.
 measure_first_top() {
@@ -129,7 +136,7 @@ measure_first_top() {
   t0="$(now_ms)"
   if ! (aggregator_start >/dev/null); then
     tail -n 300 "${LOG_DIR}/${AGG_NAME}.log" | grep -q OutOfMemoryError &&
-      die "Pulse ran out of heap starting at ${nodes} nodes with PULSE_JAVA_OPTS='${PULSE_JAVA_OPTS:--Xmx512m}': raise it (e.g. PULSE_JAVA_OPTS=-Xmx1g)"
+      die "Pulse ran out of heap starting at ${nodes} nodes (heap from metrics-core/jvm.options and the Deployment's memory limit): raise the pipeline's memory limit (spec.resources), or add PULSE_JAVA_OPTS=-Xmx..."
     die "the aggregator did not start; see ${LOG_DIR}/${AGG_NAME}.log"
   fi
   PULSE_FIRST="$(client first-top "$(pulse_spec)" "${nodes}" "${t0}" "${SERVE_TIMEOUT}")" ||
@@ -262,7 +269,7 @@ report_size() {
     --argjson nodes "${nodes}" --arg fleet "${fleet}" --argjson ppn "${pods_per_node}" \
     --argjson total "${total_nodes}" --argjson window "${WINDOW}" --argjson clients "${CLIENTS}" \
     --argjson requests "${REQUESTS}" --arg commit "$(git -C "${REPO_ROOT}" rev-parse --short HEAD)" \
-    --arg date "$(date -u +%FT%TZ)" --arg jopts "${PULSE_JAVA_OPTS:--Xmx512m}" \
+    --arg date "$(date -u +%FT%TZ)" --arg jopts "$(pulse_jvm_options)" \
     --argjson pcpu "${PULSE_CPU}" --argjson mcpu "${MS_CPU}" \
     --argjson prss "${PULSE_RSS}" --argjson mrss "${MS_RSS}" --argjson orss "${OPERATOR_RSS}" \
     --argjson pn50 "${PULSE_N50}" --argjson pn99 "${PULSE_N99}" --argjson mn50 "${MS_N50}" --argjson mn99 "${MS_N99}" \
