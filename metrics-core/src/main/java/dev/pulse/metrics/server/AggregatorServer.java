@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.metrics.api.ApiRequest;
 import dev.pulse.metrics.api.MetricsApi;
+import dev.pulse.metrics.api.Output;
 import dev.pulse.metrics.api.types.Status;
 import dev.pulse.metrics.api.types.MetricsGroup;
 import dev.pulse.metrics.auth.AccessAttributes;
@@ -20,6 +21,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -58,6 +60,7 @@ public final class AggregatorServer {
   private final Probes probes;
   private final PrometheusMeterRegistry registry;
   private final AtomicReference<ServingCertificate> certificate = new AtomicReference<>();
+  private final SharedLists sharedLists = new SharedLists();
   private HttpServer server;
   private long reloadTimer = -1;
 
@@ -208,7 +211,17 @@ public final class AggregatorServer {
     } else if (ctx.request().method() != HttpMethod.GET) {
       respond(ctx, new MetricsApi.Response(405, Status.methodNotAllowed()));
     } else {
-      respond(ctx, api.serve(request, ctx.request().getHeader(HttpHeaders.ACCEPT)));
+      String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+      Output output = SharedLists.shareable(request) ? Output.negotiate(accept) : null;
+      if (output == null) {
+        respond(ctx, api.serve(request, accept));
+        return;
+      }
+      // Encoded off the event loop: a list of every pod takes tens of milliseconds to build.
+      sharedLists.get(request, output, System.currentTimeMillis() / 1000,
+              () -> vertx.executeBlocking(() -> encode(ctx.request().path(), api.serve(request, accept)), false))
+          .onComplete(encoded -> send(ctx, encoded.succeeded() ? encoded.result()
+              : encode(ctx.request().path(), internalError(encoded.cause()))));
     }
   }
 
@@ -233,31 +246,41 @@ public final class AggregatorServer {
   }
 
   private void respond(RoutingContext ctx, MetricsApi.Response response) {
+    send(ctx, encode(ctx.request().path(), response));
+  }
+
+  private static MetricsApi.Response internalError(Throwable cause) {
+    LOG.error("cannot serve a list", cause);
+    return new MetricsApi.Response(500, Status.internalError("the list could not be built"));
+  }
+
+  private static SharedLists.EncodedResponse encode(String path, MetricsApi.Response response) {
+    try {
+      return new SharedLists.EncodedResponse(response.status(), JSON.writeValueAsBytes(response.body()));
+    } catch (JsonProcessingException e) {
+      LOG.error("cannot encode response to {}", path, e);
+      // A literal, not an encoded Status: the encoder is what just failed.
+      return new SharedLists.EncodedResponse(500, ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+          + "\"status\":\"Failure\",\"message\":\"Internal error occurred: response encoding failed\","
+          + "\"reason\":\"InternalError\",\"code\":500}").getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private void send(RoutingContext ctx, SharedLists.EncodedResponse response) {
     long started = ctx.get(STARTED);
     AccessAttributes attributes = ctx.get(ATTRIBUTES);
     String resource = resourceTag(ctx.get(API_REQUEST));
-    Buffer body;
-    int status = response.status();
-    try {
-      body = Buffer.buffer(JSON.writeValueAsBytes(response.body()));
-    } catch (JsonProcessingException e) {
-      LOG.error("cannot encode response to {}", ctx.request().path(), e);
-      status = 500;
-      // A literal, not an encoded Status: the encoder is what just failed.
-      body = Buffer.buffer("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-          + "\"message\":\"Internal error occurred: response encoding failed\",\"reason\":\"InternalError\",\"code\":500}");
-    }
-    int code = status;
+    int code = response.status();
     ctx.addEndHandler(v -> Timer.builder("pulse.api.request.duration")
         .description("API requests by resource, verb and HTTP status")
         .tags("resource", resource, "verb", attributes.verb(), "code", Integer.toString(code))
         .publishPercentileHistogram()
         .register(registry)
         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
-    ctx.response().setStatusCode(status)
+    ctx.response().setStatusCode(code)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader("X-Content-Type-Options", "nosniff")
-        .end(body);
+        .end(Buffer.buffer(response.body()));
   }
 
 }

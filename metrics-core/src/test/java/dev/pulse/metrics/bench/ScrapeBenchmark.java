@@ -4,12 +4,12 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.pulse.metrics.api.GoDurations;
 import dev.pulse.metrics.api.selector.LabelSelector;
 import dev.pulse.metrics.cluster.ClusterView;
-import dev.pulse.metrics.cluster.PodMeta;
 import dev.pulse.metrics.scrape.KubeletClient;
 import dev.pulse.metrics.scrape.KubeletEndpoint;
 import dev.pulse.metrics.scrape.Scraper;
 import dev.pulse.metrics.storage.MetricsStore;
 import dev.pulse.metrics.testing.FakeKubelets;
+import dev.pulse.metrics.testing.NodesOnlyCluster;
 import io.fabric8.kubernetes.api.model.Node;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -74,7 +73,7 @@ public final class ScrapeBenchmark {
     for (int n = 0; n < nodes; n++) {
       nodeObjects.add(FakeKubelets.nodeObject(nodeName(n), port, Map.of()));
     }
-    ClusterView cluster = new StaticCluster(nodeObjects);
+    ClusterView cluster = new NodesOnlyCluster(nodeObjects);
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long heapBefore = usedHeapAfterGc(memory);
@@ -150,23 +149,5 @@ public final class ScrapeBenchmark {
   private static double median(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();
     return sorted.get(sorted.size() / 2);
-  }
-
-  /** The benchmark's cluster: a fixed node list, pods irrelevant to scraping. */
-  private record StaticCluster(List<Node> nodes) implements ClusterView {
-    @Override
-    public Optional<Node> node(String name) {
-      return nodes.stream().filter(n -> n.getMetadata().getName().equals(name)).findFirst();
-    }
-
-    @Override
-    public List<PodMeta> runningPods(String namespace) {
-      return List.of();
-    }
-
-    @Override
-    public Optional<PodMeta> runningPod(String namespace, String name) {
-      return Optional.empty();
-    }
   }
 }

@@ -8,10 +8,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.pulse.metrics.api.selector.LabelSelector;
-import dev.pulse.metrics.cluster.ClusterView;
-import dev.pulse.metrics.cluster.PodMeta;
 import dev.pulse.metrics.storage.MetricsStore;
 import dev.pulse.metrics.testing.FakeKubelets;
+import dev.pulse.metrics.testing.NodesOnlyCluster;
 import io.fabric8.kubernetes.api.model.Node;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -214,28 +212,7 @@ class ScraperTest {
   }
 
   private Scraper scraper(LabelSelector selector, int maxConcurrency, Duration resolution) {
-    ClusterView cluster = new ClusterView() {
-      @Override
-      public List<Node> nodes() {
-        return List.copyOf(nodes);
-      }
-
-      @Override
-      public Optional<Node> node(String name) {
-        return nodes.stream().filter(n -> n.getMetadata().getName().equals(name)).findFirst();
-      }
-
-      @Override
-      public List<PodMeta> runningPods(String namespace) {
-        return List.of();
-      }
-
-      @Override
-      public Optional<PodMeta> runningPod(String namespace, String name) {
-        return Optional.empty();
-      }
-    };
-    return new Scraper(vertx, cluster, this::fetch, store, selector,
+    return new Scraper(vertx, new NodesOnlyCluster(nodes), this::fetch, store, selector,
         new KubeletEndpoint.Settings(List.of("InternalIP"), 10250, true), resolution, maxConcurrency, registry);
   }
 

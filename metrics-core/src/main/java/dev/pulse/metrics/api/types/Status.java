@@ -71,6 +71,11 @@ public record Status(String kind, String apiVersion, Map<String, String> metadat
         new Details(null, group, resource));
   }
 
+  /** {@code errors.NewInternalError}: {@code Internal error occurred: ...}. */
+  public static Status internalError(String why) {
+    return failure(500, "InternalError", "Internal error occurred: " + why, null);
+  }
+
   /** The API server's answer when no media type the client accepts can be produced. */
   public static Status notAcceptable(String message) {
     return failure(406, "NotAcceptable", message, null);
