@@ -62,7 +62,8 @@ public final class MetricsPipelineSpec {
   private Integer replicas;
 
   @JsonPropertyDescription("Resources of the aggregator container. Default: requests cpu 100m,"
-      + " memory 256Mi; limits memory 512Mi. Add about 1m CPU and 2Mi memory per node beyond 100 nodes.")
+      + " memory 200Mi; limits memory 512Mi, enough for 1,000 nodes of 30 pods. Beyond that, add about"
+      + " 5m CPU, 20Mi of request and 32Mi of limit per 100 nodes. The memory limit also sizes the JVM's heap.")
   private ResourceRequirements resources;
 
   @JsonPropertyDescription("Node selector of the aggregator pods. Default: kubernetes.io/os: linux.")

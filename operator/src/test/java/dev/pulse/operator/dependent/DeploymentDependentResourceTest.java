@@ -107,7 +107,7 @@ class DeploymentDependentResourceTest {
     assertThat(container(deployment).getImage()).isEqualTo(IMAGE);
     assertThat(container(deployment).getImagePullPolicy()).isNull();
     assertThat(container(deployment).getResources().getRequests())
-        .containsEntry("cpu", new Quantity("100m")).containsEntry("memory", new Quantity("256Mi"));
+        .containsEntry("cpu", new Quantity("100m")).containsEntry("memory", new Quantity("200Mi"));
     assertThat(container(deployment).getArgs()).containsExactly(
         "--secure-port=10250",
         "--tls-cert-file=/etc/pulse/serving/tls.crt",
