@@ -50,6 +50,8 @@ public final class AggregatorServer {
   private static final String ATTRIBUTES = "pulse.attributes";
   private static final String STARTED = "pulse.started";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** A shared list is let go of once its second is over (and its last requests were answered). */
+  private static final long SHARED_LIST_LIFETIME_MILLIS = 2_000;
 
   /** The three Kubernetes-style health endpoints. */
   record Probes(Health livez, Health readyz, Health healthz) {}
@@ -218,10 +220,12 @@ public final class AggregatorServer {
         return;
       }
       // Encoded off the event loop: a list of every pod takes tens of milliseconds to build.
-      sharedLists.get(request, output, System.currentTimeMillis() / 1000,
+      long second = System.currentTimeMillis() / 1000;
+      sharedLists.get(request, output, second,
               () -> vertx.executeBlocking(() -> encode(ctx.request().path(), api.serve(request, accept)), false))
           .onComplete(encoded -> send(ctx, encoded.succeeded() ? encoded.result()
               : encode(ctx.request().path(), internalError(encoded.cause()))));
+      vertx.setTimer(SHARED_LIST_LIFETIME_MILLIS, id -> sharedLists.forgetBefore(second + 1));
     }
   }
 

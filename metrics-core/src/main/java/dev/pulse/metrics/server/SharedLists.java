@@ -42,4 +42,9 @@ final class SharedLists {
             : new Entry(epochSecond, encode.get()));
     return entry.response();
   }
+
+  /** Lets go of the bodies of seconds before {@code epochSecond}: a list of every pod is megabytes. */
+  void forgetBefore(long epochSecond) {
+    entries.values().removeIf(entry -> entry.second() < epochSecond);
+  }
 }

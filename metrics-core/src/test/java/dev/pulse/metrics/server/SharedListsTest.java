@@ -63,6 +63,20 @@ class SharedListsTest {
     assertThat(encodings).hasValue(1);
   }
 
+  @Test
+  void theBodiesOfPastSecondsAreLetGo() {
+    ApiRequest pods = request("/apis/metrics.k8s.io/v1beta1/pods", Map.of());
+    ApiRequest nodes = request("/apis/metrics.k8s.io/v1beta1/nodes", Map.of());
+    Future<SharedLists.EncodedResponse> old = lists.get(pods, Output.JSON, 100, this::encode);
+    Future<SharedLists.EncodedResponse> current = lists.get(nodes, Output.JSON, 101, this::encode);
+
+    lists.forgetBefore(101);
+
+    assertThat(lists.get(pods, Output.JSON, 100, this::encode)).isNotSameAs(old);
+    assertThat(lists.get(nodes, Output.JSON, 101, this::encode)).isSameAs(current);
+    assertThat(encodings).hasValue(3);
+  }
+
   private Future<SharedLists.EncodedResponse> encode() {
     return Future.succeededFuture(new SharedLists.EncodedResponse(200,
         ("body " + encodings.incrementAndGet()).getBytes(StandardCharsets.UTF_8)));
