@@ -131,7 +131,7 @@ public final class KubeletClient implements AutoCloseable {
     return result.future();
   }
 
-  /** A body as it arrives: chunks copied once, straight into the array the decoder reads. */
+  /** A body as it arrives, appended straight into the array the decoder reads (no final copy). */
   private static final class BodyBytes {
     private byte[] bytes = new byte[16 * 1024];
     private int length;
