@@ -153,7 +153,7 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
 
   /**
    * Measured with `make bench` (metrics-core/README.md): about 190 MiB resident for a handful of
-   * nodes, about 350 MiB and 50m of CPU at 1,000 nodes of 30 pods. The request fits a small
+   * nodes, about 400 MiB and 45m of CPU at 1,000 nodes of 30 pods. The request fits a small
    * cluster; the limit, which also sizes the JVM's heap, holds 1,000 nodes.
    */
   static ResourceRequirements defaultResources() {
