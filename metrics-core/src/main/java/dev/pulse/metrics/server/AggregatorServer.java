@@ -245,10 +245,6 @@ public final class AggregatorServer {
     return headers;
   }
 
-  private static String resourceTag(ApiRequest request) {
-    return request == null ? "none" : request.isDiscovery() ? "discovery" : request.resource().path;
-  }
-
   private void respond(RoutingContext ctx, MetricsApi.Response response) {
     send(ctx, encode(ctx.request().path(), response));
   }
@@ -273,11 +269,11 @@ public final class AggregatorServer {
   private void send(RoutingContext ctx, SharedLists.EncodedResponse response) {
     long started = ctx.get(STARTED);
     AccessAttributes attributes = ctx.get(ATTRIBUTES);
-    String resource = resourceTag(ctx.get(API_REQUEST));
+    String resource = RequestLabels.resource(ctx.get(API_REQUEST));
     int code = response.status();
     ctx.addEndHandler(v -> Timer.builder("pulse.api.request.duration")
         .description("API requests by resource, verb and HTTP status")
-        .tags("resource", resource, "verb", attributes.verb(), "code", Integer.toString(code))
+        .tags("resource", resource, "verb", RequestLabels.verb(attributes.verb()), "code", Integer.toString(code))
         .publishPercentileHistogram()
         .register(registry)
         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
