@@ -1,5 +1,6 @@
 package dev.pulse.metrics.scrape;
 
+import dev.pulse.metrics.Version;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -47,6 +48,9 @@ public final class KubeletClient implements AutoCloseable {
    */
   public record Body(byte[] bytes, int length, long respondedAtMillis) {}
 
+  /** Names Pulse in kubelet and audit logs. */
+  private static final String USER_AGENT = "pulse/" + Version.current();
+
   private final Vertx vertx;
   private final HttpClient http;
   private final Supplier<String> bearerToken;
@@ -88,7 +92,8 @@ public final class KubeletClient implements AutoCloseable {
         .setMethod(HttpMethod.GET)
         .setHost(endpoint.host())
         .setPort(endpoint.port())
-        .setURI(endpoint.path());
+        .setURI(endpoint.path())
+        .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
     String token = bearerToken == null ? null : bearerToken.get();
     if (token != null && !token.isEmpty()) {
       request.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
