@@ -87,4 +87,79 @@ class KubeletClientTest {
       assertThat(Version.current()).matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
     }
   }
+
+  @Test
+  void aKubeletThatResetsEveryConnectionIsOneWarningNamingTheNode() throws Exception {
+    try (ResettingKubelet kubelet = new ResettingKubelet(ca.issueServer("kubelet", "127.0.0.1"))) {
+      Scraper scraper = new Scraper(vertx,
+          new NodesOnlyCluster(List.of(FakeKubelets.nodeObject("resetting-1", kubelet.port(), Map.of()))),
+          client::fetch, new MetricsStore(RESOLUTION.toMillis(), 1), LabelSelector.everything(),
+          new KubeletEndpoint.Settings(List.of("InternalIP"), 10250, true), RESOLUTION, 4, new SimpleMeterRegistry());
+
+      for (int i = 0; i < 3; i++) {
+        scraper.scrapeOnce().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+
+      assertThat(kubelet.resets()).isEqualTo(3);
+      assertThat(logs.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).singleElement()
+          .satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.WARN);
+            assertThat(e.getLoggerName()).isEqualTo(Scraper.class.getName());
+            assertThat(e.getFormattedMessage()).startsWith("node resetting-1: scrape failed (connection)")
+                .containsIgnoringCase("connection reset");
+          });
+    }
+  }
+
+  /**
+   * A kubelet that completes the TLS handshake, reads a request and resets the TCP connection, with
+   * no TLS close first: what a kubelet that restarts or an overloaded proxy does.
+   */
+  private static final class ResettingKubelet implements AutoCloseable {
+    private final ServerSocket server;
+    private final AtomicInteger resets = new AtomicInteger();
+
+    ResettingKubelet(TestPki.Issued serving) throws Exception {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      char[] password = "test".toCharArray();
+      keys.setKeyEntry("kubelet", serving.privateKey(), password, new Certificate[] {serving.certificate()});
+      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keyManagers.init(keys, password);
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(keyManagers.getKeyManagers(), null, null);
+      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      Thread acceptor = new Thread(() -> {
+        while (!server.isClosed()) {
+          try (Socket raw = server.accept()) {
+            SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(raw, null, raw.getPort(), false);
+            socket.setUseClientMode(false);
+            BufferedReader request = new BufferedReader(new InputStreamReader(socket.getInputStream(), US_ASCII));
+            for (String line = request.readLine(); line != null && !line.isEmpty(); line = request.readLine()) {
+              // the request's headers
+            }
+            raw.setSoLinger(true, 0);
+            resets.incrementAndGet();
+          } catch (IOException e) {
+            // closed, or the client gave up
+          }
+        }
+      }, "resetting-kubelet");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    int resets() {
+      return resets.get();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+    }
+  }
 }
