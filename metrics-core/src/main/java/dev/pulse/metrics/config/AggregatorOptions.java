@@ -104,8 +104,8 @@ public final class AggregatorOptions {
   public int maxRequestsInflight;
 
   @Option(names = "--request-timeout", defaultValue = "1m0s", converter = GoDurationConverter.class,
-      description = "Longest an API request may take from its headers to the end of its answer; then 504,"
-          + " or the connection is closed if the answer had begun (default: ${DEFAULT-VALUE}).")
+      description = "Longest an API request may take from its headers to its answer; then 504"
+          + " (default: ${DEFAULT-VALUE}).")
   public Duration requestTimeout;
 
   @Option(names = "--max-connections", defaultValue = "1000",

@@ -173,15 +173,13 @@ public final class AggregatorServer {
     ctx.next();
   }
 
+  /**
+   * Answers are written whole, so a request still running has not begun its answer. One whose client
+   * stopped reading has ended as far as the server is concerned; the idle timeout closes its connection.
+   */
   private void timedOut(RoutingContext ctx) {
-    boolean begun = ctx.response().headWritten();
-    limits.timedOut(begun);
-    if (begun) {
-      // An answer under way cannot be replaced; its client stopped reading. HTTP/2 resets only this stream.
-      ctx.response().reset();
-    } else {
-      respond(ctx, new MetricsApi.Response(504, Status.timeout()));
-    }
+    limits.timedOut();
+    respond(ctx, new MetricsApi.Response(504, Status.timeout()));
   }
 
   /** Whether the request was answered already: by a timeout, while a review for it was on its way. */

@@ -18,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one client can hold of the server: connections, the time a connection may take to say
- * what it wants or may sit between requests, and requests in flight. Go's HTTP server, under
- * metrics-server, gives the same bounds; Vert.x has only a byte-level idle timeout, which a client
- * sending one header byte a second never meets, so the timers here count requests, not bytes.
+ * What clients can hold of the server: connections, the time a connection may take to say what
+ * it wants or may sit between requests, and requests in flight. Go's HTTP server, under
+ * metrics-server, times out slow headers and idle connections; Vert.x has only a byte-level idle
+ * timeout, which a client sending one header byte a second never meets, so the timers here count
+ * requests, not bytes.
  *
  * <p>A connection's timer runs on its own event loop, as do its requests' callbacks, so its state
  * needs no lock; only the counts shared by all connections are atomic.
@@ -47,9 +48,7 @@ final class ClientLimits {
     /** No new request within --idle-connection-timeout of the last answer. */
     IDLE_TIMEOUT,
     /** --max-connections were open already. */
-    MAX_CONNECTIONS,
-    /** An answer had begun but not ended within --request-timeout (a client that stopped reading). */
-    REQUEST_TIMEOUT;
+    MAX_CONNECTIONS;
 
     String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -158,13 +157,9 @@ final class ClientLimits {
     return settings.requestTimeout().toMillis();
   }
 
-  /** A request ran out of time: answered 504, or, when its answer had begun, abandoned. */
-  void timedOut(boolean answerBegun) {
-    if (answerBegun) {
-      closed.get(Closed.REQUEST_TIMEOUT).increment();
-    } else {
-      rejected.get(Rejected.REQUEST_TIMEOUT).increment();
-    }
+  /** A request ran out of time and is answered 504. */
+  void timedOut() {
+    rejected.get(Rejected.REQUEST_TIMEOUT).increment();
   }
 
   private void close(HttpConnection connection, Closed reason) {
