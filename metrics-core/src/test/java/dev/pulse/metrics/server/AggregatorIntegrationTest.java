@@ -743,6 +743,8 @@ class AggregatorIntegrationTest {
            "message":"Too many requests, please try again later.","reason":"TooManyRequests",
            "details":{"retryAfterSeconds":1},"code":429}""");
       assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+      // Probes are not held back by a busy server: a 429 would make the kubelet restart it.
+      assertThat(pulse.get("/livez").statusCode()).isEqualTo(200);
 
       assertStatus(held.get(10, TimeUnit.SECONDS), 504, """
           {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",
