@@ -697,6 +697,32 @@ class AggregatorIntegrationTest {
   }
 
   @Test
+  void closesFiftySilentConnectionsAfterTheHeaderReadTimeoutWhileServingOthers() throws Exception {
+    try (Pulse pulse = Pulse.start("fifty", "--header-read-timeout=1s")) {
+      List<SSLSocket> silent = new ArrayList<>();
+      try {
+        long opened = System.nanoTime();
+        for (int i = 0; i < 50; i++) {
+          silent.add(pulse.rawConnection());
+        }
+        assertThat(pulse.get(V1BETA1 + "/nodes").statusCode()).isEqualTo(200);
+
+        for (SSLSocket socket : silent) {
+          assertThat(millisUntilClosed(socket, opened)).isBetween(950L, 10_000L);
+        }
+        assertThat(pulse.metric("pulse_server_connections_closed_total", "reason=\"header_read_timeout\""))
+            .isGreaterThanOrEqualTo(50);
+        // Only the connection asking is left.
+        assertThat(pulse.metric("pulse_server_connections", "")).isEqualTo(1);
+      } finally {
+        for (SSLSocket socket : silent) {
+          socket.close();
+        }
+      }
+    }
+  }
+
+  @Test
   void closesConnectionsBeyondMaxConnectionsAtOnceAndTakesNewOnesWhenOthersClose() throws Exception {
     try (Pulse pulse = Pulse.start("max-connections", "--max-connections=2")) {
       SSLSocket first = pulse.rawConnection();
