@@ -119,7 +119,10 @@ class ScraperTest {
     Scraper scraper = scraper(LabelSelector.everything(), 64);
 
     Future<Void> first = cycle(scraper);
+    // Every node's turn of the first cycle has come (phases differ by milliseconds); only node-a-1 is held.
+    awaitFetches("node-a-0", 1);
     awaitFetches("node-a-1", 1);
+    awaitFetches("node-a-2", 1);
     Future<Void> second = cycle(scraper);
     second.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
