@@ -696,6 +696,19 @@ class AggregatorIntegrationTest {
     }
   }
 
+  /** kube-apiserver reaches Pulse over HTTP/2: its connection, once it asked, is not taken for a slow one. */
+  @Test
+  void keepsHttp2ConnectionsThatAskedPastTheHeaderReadTimeout() throws Exception {
+    try (Pulse pulse = Pulse.start("http2", "--header-read-timeout=300ms")) {
+      HttpResponse<String> first = pulse.get("/livez");
+      assertThat(first.version()).isEqualTo(HttpClient.Version.HTTP_2);
+
+      continually(Duration.ofMillis(900), () -> assertThat(
+          pulse.metric("pulse_server_connections_closed_total", "reason=\"header_read_timeout\"")).isZero());
+      assertThat(pulse.metric("pulse_server_connections", "")).isEqualTo(1);
+    }
+  }
+
   @Test
   void closesFiftySilentConnectionsAfterTheHeaderReadTimeoutWhileServingOthers() throws Exception {
     try (Pulse pulse = Pulse.start("fifty", "--header-read-timeout=1s")) {
