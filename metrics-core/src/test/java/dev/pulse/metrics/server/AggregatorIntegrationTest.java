@@ -657,11 +657,13 @@ class AggregatorIntegrationTest {
 
   @Test
   void closesConnectionsThatSendNoRequestOrTrickleHeadersOrIdleWhileServingOthers() throws Exception {
-    try (Pulse pulse = Pulse.start("timeouts", "--header-read-timeout=500ms", "--idle-connection-timeout=700ms");
-        SSLSocket silent = pulse.rawConnection();
-        SSLSocket trickling = pulse.rawConnection();
-        SSLSocket keptAlive = pulse.rawConnection()) {
-      long opened = System.nanoTime();
+    try (Pulse pulse = Pulse.start("timeouts", "--header-read-timeout=500ms", "--idle-connection-timeout=700ms")) {
+      // Each time is taken before its connection opens, so the server's timer cannot have started earlier.
+      long silentOpened = System.nanoTime();
+      SSLSocket silent = pulse.rawConnection();
+      long tricklingOpened = System.nanoTime();
+      SSLSocket trickling = pulse.rawConnection();
+      SSLSocket keptAlive = pulse.rawConnection();
       AtomicInteger trickled = new AtomicInteger();
       Thread writer = new Thread(() -> {
         try {
@@ -677,22 +679,30 @@ class AggregatorIntegrationTest {
           // closed by the server, or the test is over
         }
       });
-      writer.start();
-      assertThat(http1Get(keptAlive, "/livez")).startsWith("HTTP/1.1 200");
-      long answered = System.nanoTime();
+      try {
+        writer.start();
+        long asked = System.nanoTime();
+        assertThat(http1Get(keptAlive, "/livez")).startsWith("HTTP/1.1 200");
 
-      assertThat(millisUntilClosed(silent, opened)).isBetween(450L, 5_000L);
-      assertThat(millisUntilClosed(trickling, opened)).isBetween(450L, 5_000L);
-      writer.interrupt();
-      // Bytes kept coming until the end: the header-read timeout, unlike a byte-level idle timeout, still fired.
-      assertThat(trickled.get()).isGreaterThanOrEqualTo(8);
-      assertThat(millisUntilClosed(keptAlive, answered)).isBetween(650L, 5_000L);
+        assertThat(millisUntilClosed(silent, silentOpened)).isBetween(500L, 5_000L);
+        assertThat(millisUntilClosed(trickling, tricklingOpened)).isBetween(500L, 5_000L);
+        writer.interrupt();
+        // Bytes kept coming until the end: the header-read timeout, unlike a byte-level idle timeout, still fired.
+        assertThat(trickled.get()).isGreaterThanOrEqualTo(3);
+        // Its header-read timeout did not apply once it had asked; the idle one did.
+        assertThat(millisUntilClosed(keptAlive, asked)).isBetween(700L, 5_000L);
 
-      assertThat(pulse.get("/livez").statusCode()).isEqualTo(200);
-      assertThat(pulse.metric("pulse_server_connections_closed_total", "reason=\"header_read_timeout\""))
-          .isGreaterThanOrEqualTo(2);
-      assertThat(pulse.metric("pulse_server_connections_closed_total", "reason=\"idle_timeout\""))
-          .isGreaterThanOrEqualTo(1);
+        assertThat(pulse.get("/livez").statusCode()).isEqualTo(200);
+        assertThat(pulse.metric("pulse_server_connections_closed_total", "reason=\"header_read_timeout\""))
+            .isGreaterThanOrEqualTo(2);
+        assertThat(pulse.metric("pulse_server_connections_closed_total", "reason=\"idle_timeout\""))
+            .isGreaterThanOrEqualTo(1);
+      } finally {
+        writer.interrupt();
+        silent.close();
+        trickling.close();
+        keptAlive.close();
+      }
     }
   }
 
@@ -721,12 +731,12 @@ class AggregatorIntegrationTest {
         assertThat(pulse.get(V1BETA1 + "/nodes").statusCode()).isEqualTo(200);
 
         for (SSLSocket socket : silent) {
-          assertThat(millisUntilClosed(socket, opened)).isBetween(950L, 10_000L);
+          assertThat(millisUntilClosed(socket, opened)).isBetween(1_000L, 10_000L);
         }
         assertThat(pulse.metric("pulse_server_connections_closed_total", "reason=\"header_read_timeout\""))
             .isGreaterThanOrEqualTo(50);
-        // Only the connection asking is left.
-        assertThat(pulse.metric("pulse_server_connections", "")).isEqualTo(1);
+        // Only the connection asking is left, once the server has seen the last of them closed.
+        eventually(DEADLINE, () -> assertThat(pulse.metric("pulse_server_connections", "")).isEqualTo(1));
       } finally {
         for (SSLSocket socket : silent) {
           socket.close();
