@@ -20,12 +20,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code pulse-aggregator}: scrapes kubelets and serves metrics.k8s.io/v1beta1. */
-@Command(name = "pulse-aggregator", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "pulse-aggregator", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+    sortOptions = false,
     description = "Scrapes every kubelet's /metrics/resource and serves metrics.k8s.io/v1beta1"
         + " (kubectl top, HPA, VPA) through the Kubernetes aggregation layer.")
 public final class Main implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  /** {@code --version}. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"pulse-aggregator " + Version.current()};
+    }
+  }
 
   @Mixin
   private final AggregatorOptions options = new AggregatorOptions();

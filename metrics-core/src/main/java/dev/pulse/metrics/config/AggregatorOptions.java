@@ -98,6 +98,29 @@ public final class AggregatorOptions {
       description = "How often the serving certificate files are checked for changes (default: ${DEFAULT-VALUE}).")
   public Duration tlsReloadInterval;
 
+  @Option(names = "--max-requests-inflight", defaultValue = "400",
+      description = "API requests served at once (health probes aside); more are answered 429 with Retry-After,"
+          + " as kube-apiserver does (default: ${DEFAULT-VALUE}).")
+  public int maxRequestsInflight;
+
+  @Option(names = "--request-timeout", defaultValue = "1m0s", converter = GoDurationConverter.class,
+      description = "Longest an API request may take from its headers to its answer; then 504"
+          + " (default: ${DEFAULT-VALUE}).")
+  public Duration requestTimeout;
+
+  @Option(names = "--max-connections", defaultValue = "1000",
+      description = "Client connections open at once; a connection beyond it is closed at once (default: ${DEFAULT-VALUE}).")
+  public int maxConnections;
+
+  @Option(names = "--idle-connection-timeout", defaultValue = "30s", converter = GoDurationConverter.class,
+      description = "How long a connection may wait for its next request (default: ${DEFAULT-VALUE}).")
+  public Duration idleConnectionTimeout;
+
+  @Option(names = "--header-read-timeout", defaultValue = "30s", converter = GoDurationConverter.class,
+      description = "How long a new connection may take for its TLS handshake, and then for its first request's"
+          + " headers, however slowly bytes keep coming (default: ${DEFAULT-VALUE}).")
+  public Duration headerReadTimeout;
+
   /** Every problem with the flags, each naming the flag; empty when they are usable. */
   public List<String> validate() {
     List<String> errors = new ArrayList<>();
@@ -140,6 +163,21 @@ public final class AggregatorOptions {
     if (kubeletFailureTolerance < 0) {
       errors.add("--kubelet-failure-tolerance must not be negative, got " + kubeletFailureTolerance);
     }
+    if (maxRequestsInflight < 1) {
+      errors.add("--max-requests-inflight must be at least 1, got " + maxRequestsInflight);
+    }
+    if (maxConnections < 1) {
+      errors.add("--max-connections must be at least 1, got " + maxConnections);
+    }
+    positive(errors, "--request-timeout", requestTimeout);
+    positive(errors, "--idle-connection-timeout", idleConnectionTimeout);
+    positive(errors, "--header-read-timeout", headerReadTimeout);
     return errors;
+  }
+
+  private static void positive(List<String> errors, String flag, Duration value) {
+    if (value.toMillis() < 1) {
+      errors.add(flag + " must be at least 1ms, got " + GoDurations.format(value));
+    }
   }
 }

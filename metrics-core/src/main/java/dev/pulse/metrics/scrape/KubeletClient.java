@@ -1,5 +1,6 @@
 package dev.pulse.metrics.scrape;
 
+import dev.pulse.metrics.Version;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,6 +22,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTPS client for kubelets' resource metrics. Connections are kept alive across scrapes so a
@@ -46,6 +49,10 @@ public final class KubeletClient implements AutoCloseable {
    * choice), which a slow connection or handshake would move back and so shorten the first window.
    */
   public record Body(byte[] bytes, int length, long respondedAtMillis) {}
+
+  /** Names Pulse in kubelet and audit logs. */
+  private static final String USER_AGENT = "pulse/" + Version.current();
+  private static final Logger LOG = LoggerFactory.getLogger(KubeletClient.class);
 
   private final Vertx vertx;
   private final HttpClient http;
@@ -78,7 +85,12 @@ public final class KubeletClient implements AutoCloseable {
           .setKeyValue(Buffer.buffer(credentials.clientKeyPem())));
     }
     // Per endpoint: one connection per real kubelet, but simulators serve many nodes on one port.
-    this.http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConcurrency));
+    this.http = vertx.httpClientBuilder().with(options).with(new PoolOptions().setHttp1MaxSize(maxConcurrency))
+        // Vert.x logs an ERROR, naming no node, for each connection a kubelet resets; the request on it
+        // fails too, and the scraper reports that once per node and cause.
+        .withConnectHandler(connection -> connection.exceptionHandler(e ->
+            LOG.debug("connection to kubelet {}: {}", connection.remoteAddress(), e.toString())))
+        .build();
   }
 
   /** Fetches the endpoint's metrics; fails with a {@link ScrapeFailure} naming the cause. */
@@ -88,7 +100,8 @@ public final class KubeletClient implements AutoCloseable {
         .setMethod(HttpMethod.GET)
         .setHost(endpoint.host())
         .setPort(endpoint.port())
-        .setURI(endpoint.path());
+        .setURI(endpoint.path())
+        .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
     String token = bearerToken == null ? null : bearerToken.get();
     if (token != null && !token.isEmpty()) {
       request.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);

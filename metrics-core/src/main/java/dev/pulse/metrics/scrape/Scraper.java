@@ -63,7 +63,8 @@ public final class Scraper {
 
   private final Queue<Runnable> waiting = new ArrayDeque<>();
   private final Set<String> inFlight = new HashSet<>();
-  private final Set<String> failing = new HashSet<>();
+  /** Nodes failing now, and why they failed last. */
+  private final Map<String, ScrapeFailure.Reason> failing = new HashMap<>();
   private int running;
   private Context context;
   private long periodic = -1;
@@ -260,7 +261,7 @@ public final class Scraper {
             awaitingUsage.remove(name);
           }
         }
-        if (failing.remove(name)) {
+        if (failing.remove(name) != null) {
           LOG.info("node {}: scrape recovered", name);
         }
         return Future.succeededFuture(true);
@@ -269,8 +270,8 @@ public final class Scraper {
           : new ScrapeFailure(ScrapeFailure.Reason.CONNECTION, String.valueOf(result.cause()));
       failures.get(failure.reason()).increment();
       store.recordFailure(name);
-      if (failing.add(name)) {
-        LOG.warn("node {}: scrape failed ({}): {} (repeats are logged at debug until it recovers)",
+      if (failing.put(name, failure.reason()) != failure.reason()) {
+        LOG.warn("node {}: scrape failed ({}): {} (repeats are logged at debug until it recovers or fails otherwise)",
             name, failure.reason().label(), failure.getMessage());
       } else {
         LOG.debug("node {}: scrape failed again ({}): {}", name, failure.reason().label(), failure.getMessage());

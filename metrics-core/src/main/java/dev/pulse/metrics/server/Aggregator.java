@@ -166,7 +166,9 @@ public final class Aggregator implements AutoCloseable {
         options.kubeletMaxConcurrency, registry);
     MetricsApi api = new MetricsApi(cluster, store, nodeSelector, Clock.systemUTC(),
         ageMillis -> freshness.record(ageMillis / 1000.0));
-    AggregatorServer server = new AggregatorServer(vertx, api, access, probes(scraper, store, resolution), registry);
+    ClientLimits limits = new ClientLimits(vertx, ClientLimits.Settings.of(options), registry);
+    AggregatorServer server = new AggregatorServer(vertx, api, access, probes(scraper, store, resolution), limits,
+        registry);
 
     int port;
     try {

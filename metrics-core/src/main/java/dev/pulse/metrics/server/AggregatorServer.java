@@ -16,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -52,6 +53,8 @@ public final class AggregatorServer {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** A shared list is let go of once its second is over (and its last requests were answered). */
   private static final long SHARED_LIST_LIFETIME_MILLIS = 2_000;
+  /** kube-apiserver's advice to a client refused by the in-flight limit. */
+  private static final int RETRY_AFTER_SECONDS = 1;
 
   /** The three Kubernetes-style health endpoints. */
   record Probes(Health livez, Health readyz, Health healthz) {}
@@ -60,17 +63,20 @@ public final class AggregatorServer {
   private final MetricsApi api;
   private final AccessControl access;
   private final Probes probes;
+  private final ClientLimits limits;
   private final PrometheusMeterRegistry registry;
   private final AtomicReference<ServingCertificate> certificate = new AtomicReference<>();
   private final SharedLists sharedLists = new SharedLists();
   private HttpServer server;
   private long reloadTimer = -1;
 
-  AggregatorServer(Vertx vertx, MetricsApi api, AccessControl access, Probes probes, PrometheusMeterRegistry registry) {
+  AggregatorServer(Vertx vertx, MetricsApi api, AccessControl access, Probes probes, ClientLimits limits,
+      PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.api = api;
     this.access = access;
     this.probes = probes;
+    this.limits = limits;
     this.registry = registry;
   }
 
@@ -78,17 +84,21 @@ public final class AggregatorServer {
   Future<Integer> start(String host, int port, ServingCertificate cert) {
     certificate.set(cert);
     Router router = Router.router(vertx);
+    router.route().handler(this::track);
     router.get("/livez").handler(ctx -> probe(ctx, probes.livez()));
     router.get("/readyz").handler(ctx -> probe(ctx, probes.readyz()));
     router.get("/healthz").handler(ctx -> probe(ctx, probes.healthz()));
     router.route().handler(this::describe);
+    router.route().handler(this::admit);
     router.route().handler(this::authenticate);
     router.route().handler(this::authorize);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
         .end(registry.scrape()));
     router.route().handler(this::serve);
-    server = vertx.createHttpServer(Tls.serverOptions(cert)).requestHandler(router);
+    server = vertx.createHttpServer(limits.apply(Tls.serverOptions(cert)))
+        .connectionHandler(limits::connected)
+        .requestHandler(router);
     return server.listen(port, host).map(HttpServer::actualPort);
   }
   Future<Void> close() {
@@ -137,6 +147,46 @@ public final class AggregatorServer {
         .end(result.body());
   }
 
+  /** Every request, probes too, keeps its connection from the header-read and idle timeouts while it lasts. */
+  private void track(RoutingContext ctx) {
+    HttpConnection connection = ctx.request().connection();
+    limits.requestStarted(connection);
+    ctx.addEndHandler(v -> limits.requestEnded(connection));
+    ctx.next();
+  }
+
+  /**
+   * Sheds load beyond {@code --max-requests-inflight} as kube-apiserver does, and bounds each request's
+   * time. Probes are not counted: a kubelet that got 429 from {@code /livez} would restart a busy server.
+   */
+  private void admit(RoutingContext ctx) {
+    if (!limits.admit()) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
+      respond(ctx, new MetricsApi.Response(429, Status.tooManyRequests(RETRY_AFTER_SECONDS)));
+      return;
+    }
+    long deadline = vertx.setTimer(limits.requestTimeoutMillis(), id -> timedOut(ctx));
+    ctx.addEndHandler(v -> {
+      vertx.cancelTimer(deadline);
+      limits.release();
+    });
+    ctx.next();
+  }
+
+  /**
+   * Answers are written whole, so a request still running has not begun its answer. One whose client
+   * stopped reading has ended as far as the server is concerned; the idle timeout closes its connection.
+   */
+  private void timedOut(RoutingContext ctx) {
+    limits.timedOut();
+    respond(ctx, new MetricsApi.Response(504, Status.timeout()));
+  }
+
+  /** Whether the request was answered already: by a timeout, while a review for it was on its way. */
+  private static boolean answered(RoutingContext ctx) {
+    return ctx.response().headWritten() || ctx.response().closed();
+  }
+
   /** What the request asks for, in API terms and in authorization terms. */
   private void describe(RoutingContext ctx) {
     ctx.put(STARTED, System.nanoTime());
@@ -171,6 +221,9 @@ public final class AggregatorServer {
   private void authenticate(RoutingContext ctx) {
     AuthRequest request = new AuthRequest(peerChain(ctx), headers(ctx));
     Future.fromCompletionStage(access.authenticate(request), vertx.getOrCreateContext()).onComplete(result -> {
+      if (answered(ctx)) {
+        return;
+      }
       Authentication authn = result.succeeded() ? result.result()
           : new Authentication(null, String.valueOf(result.cause()));
       if (!authn.authenticated()) {
@@ -192,6 +245,9 @@ public final class AggregatorServer {
       return;
     }
     Future.fromCompletionStage(access.authorize(attributes), vertx.getOrCreateContext()).onComplete(result -> {
+      if (answered(ctx)) {
+        return;
+      }
       if (result.succeeded() && result.result().allowed()) {
         ctx.next();
         return;
@@ -245,10 +301,6 @@ public final class AggregatorServer {
     return headers;
   }
 
-  private static String resourceTag(ApiRequest request) {
-    return request == null ? "none" : request.isDiscovery() ? "discovery" : request.resource().path;
-  }
-
   private void respond(RoutingContext ctx, MetricsApi.Response response) {
     send(ctx, encode(ctx.request().path(), response));
   }
@@ -271,13 +323,16 @@ public final class AggregatorServer {
   }
 
   private void send(RoutingContext ctx, SharedLists.EncodedResponse response) {
+    if (answered(ctx)) {
+      return;
+    }
     long started = ctx.get(STARTED);
     AccessAttributes attributes = ctx.get(ATTRIBUTES);
-    String resource = resourceTag(ctx.get(API_REQUEST));
+    String resource = RequestLabels.resource(ctx.get(API_REQUEST));
     int code = response.status();
     ctx.addEndHandler(v -> Timer.builder("pulse.api.request.duration")
         .description("API requests by resource, verb and HTTP status")
-        .tags("resource", resource, "verb", attributes.verb(), "code", Integer.toString(code))
+        .tags("resource", resource, "verb", RequestLabels.verb(attributes.verb()), "code", Integer.toString(code))
         .publishPercentileHistogram()
         .register(registry)
         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));

@@ -48,7 +48,7 @@ class ScraperTest {
   private final Map<String, Boolean> holding = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> fetches = new ConcurrentHashMap<>();
   /** Nodes whose kubelet cannot be reached, with the error; and nodes that answer garbage. */
-  private final Map<String, String> failing = new ConcurrentHashMap<>();
+  private final Map<String, ScrapeFailure> failing = new ConcurrentHashMap<>();
   private final Set<String> garbage = ConcurrentHashMap.newKeySet();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -119,7 +119,10 @@ class ScraperTest {
     Scraper scraper = scraper(LabelSelector.everything(), 64);
 
     Future<Void> first = cycle(scraper);
+    // Every node's turn of the first cycle has come (phases differ by milliseconds); only node-a-1 is held.
+    awaitFetches("node-a-0", 1);
     awaitFetches("node-a-1", 1);
+    awaitFetches("node-a-2", 1);
     Future<Void> second = cycle(scraper);
     second.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
@@ -176,7 +179,7 @@ class ScraperTest {
   @Test
   void aFailingNodeIsLoggedOnceWhenItStartsFailingAndOnceWhenItRecovers() throws Exception {
     addNodes(2, Map.of());
-    failing.put("node-a-1", "connection refused");
+    failing.put("node-a-1", new ScrapeFailure(ScrapeFailure.Reason.CONNECTION, "connection refused"));
     Scraper scraper = scraper(LabelSelector.everything(), 64);
 
     runCycle(scraper);
@@ -189,12 +192,31 @@ class ScraperTest {
 
     assertThat(logs.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage).containsExactly(
         tuple(Level.WARN, "node node-a-1: scrape failed (connection): connection refused"
-            + " (repeats are logged at debug until it recovers)"),
+            + " (repeats are logged at debug until it recovers or fails otherwise)"),
         tuple(Level.INFO, "node node-a-1: scrape recovered"));
     assertThat(registry.get("pulse.kubelet.scrape.errors").tag("reason", "connection").counter().count())
         .isEqualTo(3);
     // The healthy node was never affected.
     assertThat(store.node("node-a-0")).isNotNull();
+  }
+
+  @Test
+  void aFailingNodeIsLoggedAgainWhenItFailsForAnotherCause() throws Exception {
+    addNodes(1, Map.of());
+    Scraper scraper = scraper(LabelSelector.everything(), 64);
+
+    failing.put("node-a-0", new ScrapeFailure(ScrapeFailure.Reason.CONNECTION, "connection reset"));
+    runCycle(scraper);
+    runCycle(scraper);
+    failing.put("node-a-0", new ScrapeFailure(ScrapeFailure.Reason.TIMEOUT, "no answer"));
+    runCycle(scraper);
+    runCycle(scraper);
+
+    assertThat(logs.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage).containsExactly(
+        tuple(Level.WARN, "node node-a-0: scrape failed (connection): connection reset"
+            + " (repeats are logged at debug until it recovers or fails otherwise)"),
+        tuple(Level.WARN, "node node-a-0: scrape failed (timeout): no answer"
+            + " (repeats are logged at debug until it recovers or fails otherwise)"));
   }
 
   @Test
@@ -234,9 +256,9 @@ class ScraperTest {
     maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     Promise<KubeletClient.Body> answer = Promise.promise();
     answer.future().onComplete(done -> inFlight.decrementAndGet());
-    String failure = failing.get(node);
+    ScrapeFailure failure = failing.get(node);
     if (failure != null) {
-      answer.fail(new ScrapeFailure(ScrapeFailure.Reason.CONNECTION, failure));
+      answer.fail(failure);
     } else if (holding.containsKey(node)) {
       held.computeIfAbsent(node, n -> new ArrayList<>()).add(answer);
     } else {

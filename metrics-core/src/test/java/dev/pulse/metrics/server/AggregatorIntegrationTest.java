@@ -16,8 +16,11 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.URI;
+import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +36,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
@@ -111,7 +118,23 @@ class AggregatorIntegrationTest {
         .addToData("requestheader-group-headers", "[\"X-Remote-Group\"]")
         .addToData("requestheader-extra-headers-prefix", "[\"X-Remote-Extra-\"]")
         .build()).create();
-    apiServer.authorize(review -> "alice".equals(review.getUser()));
+    apiServer.authorize(review -> "alice".equals(review.getUser()) || held(review.getUser()));
+  }
+
+  /** Users whose SubjectAccessReview is answered (allowed) only once this is counted down. */
+  private static final String HELD_USER_PREFIX = "held-";
+  static volatile CountDownLatch heldReviews = new CountDownLatch(0);
+
+  private static boolean held(String user) {
+    if (!user.startsWith(HELD_USER_PREFIX)) {
+      return false;
+    }
+    try {
+      return heldReviews.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @AfterAll
@@ -631,6 +654,181 @@ class AggregatorIntegrationTest {
     });
   }
 
+
+  @Test
+  void closesConnectionsThatSendNoRequestOrTrickleHeadersOrIdleWhileServingOthers() throws Exception {
+    try (Pulse pulse = Pulse.start("timeouts", "--header-read-timeout=500ms", "--idle-connection-timeout=700ms")) {
+      // Each time is taken before its connection opens, so the server's timer cannot have started earlier.
+      long silentOpened = System.nanoTime();
+      SSLSocket silent = pulse.rawConnection();
+      long tricklingOpened = System.nanoTime();
+      SSLSocket trickling = pulse.rawConnection();
+      SSLSocket keptAlive = pulse.rawConnection();
+      AtomicInteger trickled = new AtomicInteger();
+      Thread writer = new Thread(() -> {
+        try {
+          OutputStream out = trickling.getOutputStream();
+          out.write("GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+          while (true) {
+            out.write('a');
+            out.flush();
+            trickled.incrementAndGet();
+            Thread.sleep(50);
+          }
+        } catch (IOException | InterruptedException e) {
+          // closed by the server, or the test is over
+        }
+      });
+      try {
+        writer.start();
+        long asked = System.nanoTime();
+        assertThat(http1Get(keptAlive, "/livez")).startsWith("HTTP/1.1 200");
+
+        assertThat(millisUntilClosed(silent, silentOpened)).isBetween(500L, 5_000L);
+        assertThat(millisUntilClosed(trickling, tricklingOpened)).isBetween(500L, 5_000L);
+        writer.interrupt();
+        // Bytes kept coming until the end: the header-read timeout, unlike a byte-level idle timeout, still fired.
+        assertThat(trickled.get()).isGreaterThanOrEqualTo(3);
+        // Its header-read timeout did not apply once it had asked; the idle one did.
+        assertThat(millisUntilClosed(keptAlive, asked)).isBetween(700L, 5_000L);
+
+        assertThat(pulse.get("/livez").statusCode()).isEqualTo(200);
+        assertThat(pulse.metric("pulse_server_connections_closed_total", "reason=\"header_read_timeout\""))
+            .isGreaterThanOrEqualTo(2);
+        assertThat(pulse.metric("pulse_server_connections_closed_total", "reason=\"idle_timeout\""))
+            .isGreaterThanOrEqualTo(1);
+      } finally {
+        writer.interrupt();
+        silent.close();
+        trickling.close();
+        keptAlive.close();
+      }
+    }
+  }
+
+  /** kube-apiserver reaches Pulse over HTTP/2: its connection, once it asked, is not taken for a slow one. */
+  @Test
+  void keepsHttp2ConnectionsThatAskedPastTheHeaderReadTimeout() throws Exception {
+    try (Pulse pulse = Pulse.start("http2", "--header-read-timeout=300ms")) {
+      HttpResponse<String> first = pulse.get("/livez");
+      assertThat(first.version()).isEqualTo(HttpClient.Version.HTTP_2);
+
+      continually(Duration.ofMillis(900), () -> assertThat(
+          pulse.metric("pulse_server_connections_closed_total", "reason=\"header_read_timeout\"")).isZero());
+      assertThat(pulse.metric("pulse_server_connections", "")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void closesFiftySilentConnectionsAfterTheHeaderReadTimeoutWhileServingOthers() throws Exception {
+    try (Pulse pulse = Pulse.start("fifty", "--header-read-timeout=1s")) {
+      List<SSLSocket> silent = new ArrayList<>();
+      try {
+        long opened = System.nanoTime();
+        for (int i = 0; i < 50; i++) {
+          silent.add(pulse.rawConnection());
+        }
+        assertThat(pulse.get(V1BETA1 + "/nodes").statusCode()).isEqualTo(200);
+
+        for (SSLSocket socket : silent) {
+          assertThat(millisUntilClosed(socket, opened)).isBetween(1_000L, 10_000L);
+        }
+        assertThat(pulse.metric("pulse_server_connections_closed_total", "reason=\"header_read_timeout\""))
+            .isGreaterThanOrEqualTo(50);
+        // Only the connection asking is left, once the server has seen the last of them closed.
+        eventually(DEADLINE, () -> assertThat(pulse.metric("pulse_server_connections", "")).isEqualTo(1));
+      } finally {
+        for (SSLSocket socket : silent) {
+          socket.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void closesConnectionsBeyondMaxConnectionsAtOnceAndTakesNewOnesWhenOthersClose() throws Exception {
+    try (Pulse pulse = Pulse.start("max-connections", "--max-connections=2")) {
+      SSLSocket first = pulse.rawConnection();
+      try (SSLSocket second = pulse.rawConnection()) {
+        // Answered, so both are counted before the third arrives.
+        assertThat(http1Get(first, "/livez")).startsWith("HTTP/1.1 200");
+        assertThat(http1Get(second, "/livez")).startsWith("HTTP/1.1 200");
+
+        long opened = System.nanoTime();
+        try (SSLSocket third = pulse.rawConnection()) {
+          // Far sooner than any timeout (30s by default): closed for the cap.
+          assertThat(millisUntilClosed(third, opened)).isLessThan(5_000L);
+        } catch (IOException closedDuringHandshake) {
+          // as good: refused
+        }
+
+        first.close();
+        eventually(DEADLINE, () -> {
+          try (SSLSocket again = pulse.rawConnection()) {
+            assertThat(http1Get(again, "/livez")).startsWith("HTTP/1.1 200");
+          }
+        });
+        assertThat(pulse.metric("pulse_server_connections_closed_total", "reason=\"max_connections\""))
+            .isGreaterThanOrEqualTo(1);
+        assertThat(pulse.metric("pulse_server_connections_limit", "")).isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
+  void answers429BeyondMaxRequestsInflightAnd504PastTheRequestTimeout() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    heldReviews = release;
+    try (Pulse pulse = Pulse.start("inflight", "--max-requests-inflight=1", "--request-timeout=1s")) {
+      // Held in flight: its SubjectAccessReview is not answered until released.
+      CompletableFuture<HttpResponse<String>> held = pulse.newClient().sendAsync(
+          HttpRequest.newBuilder(pulse.uri(V1BETA1 + "/nodes")).header("X-Remote-User", HELD_USER_PREFIX + "1")
+              .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      eventually(DEADLINE, () -> assertThat(apiServer.reviews()).anyMatch(r -> r.getUser().equals(HELD_USER_PREFIX + "1")));
+
+      HttpResponse<String> refused = pulse.get(V1BETA1 + "/nodes");
+      assertStatus(refused, 429, """
+          {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",
+           "message":"Too many requests, please try again later.","reason":"TooManyRequests",
+           "details":{"retryAfterSeconds":1},"code":429}""");
+      assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+      // Probes are not held back by a busy server: a 429 would make the kubelet restart it.
+      assertThat(pulse.get("/livez").statusCode()).isEqualTo(200);
+
+      assertStatus(held.get(10, TimeUnit.SECONDS), 504, """
+          {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",
+           "message":"Timeout: request did not complete within requested timeout - context deadline exceeded",
+           "reason":"Timeout","details":{},"code":504}""");
+      release.countDown();
+      // The timed-out request gave its place back before its review came.
+      assertThat(pulse.get("/apis").statusCode()).isEqualTo(200);
+      assertThat(pulse.metric("pulse_server_requests_rejected_total", "reason=\"max_requests_inflight\"")).isEqualTo(1);
+      assertThat(pulse.metric("pulse_server_requests_rejected_total", "reason=\"request_timeout\"")).isEqualTo(1);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void madeUpMethodsDoNotAddMetricSeries() throws Exception {
+    try (Pulse pulse = Pulse.start("methods")) {
+      HttpClient http = pulse.newClient();
+      for (int i = 0; i < 500; i++) {
+        HttpRequest request = HttpRequest.newBuilder(pulse.uri(V1BETA1 + "/nodes"))
+            .method("MADE-UP-" + i, HttpRequest.BodyPublishers.noBody())
+            .header("X-Remote-User", "alice").header("X-Remote-Group", "system:authenticated").build();
+        assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+      }
+
+      HttpResponse<String> metrics = pulse.get("/metrics");
+      List<String> verbs = metrics.body().lines().filter(l -> l.startsWith("pulse_api_request_duration_seconds_count{"))
+          .map(l -> l.replaceAll(".*verb=\"([^\"]*)\".*", "$1")).toList();
+      assertThat(verbs).containsOnlyOnce("other").allMatch(v -> List.of("get", "list", "other").contains(v));
+      assertThat(pulse.metric("pulse_api_request_duration_seconds_count",
+          "code=\"405\",resource=\"nodes\",verb=\"other\"")).isEqualTo(500);
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   /** A started aggregator scraping the nodes of one group, and a client that verifies its certificate. */
@@ -699,10 +897,21 @@ class AggregatorIntegrationTest {
     double metric(String name, String labels) throws IOException, InterruptedException {
       HttpResponse<String> response = get("/metrics");
       assertThat(response.statusCode()).isEqualTo(200);
-      Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name + "{" + labels + "}") + " (\\S+)$")
+      Matcher m = Pattern.compile("(?m)^" + Pattern.quote(labels.isEmpty() ? name : name + "{" + labels + "}")
+          + " (\\S+)$")
           .matcher(response.body());
       assertThat(m.find()).as("%s{%s} in /metrics", name, labels).isTrue();
       return Double.parseDouble(m.group(1));
+    }
+
+    /** A TLS connection of its own, without ALPN (so HTTP/1.1), its handshake done. */
+    SSLSocket rawConnection() throws IOException {
+      SSLSocket socket = (SSLSocket) servingCa.trustingContext(frontProxyClient).getSocketFactory()
+          .createSocket("127.0.0.1", aggregator.port());
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout(10_000);
+      socket.startHandshake();
+      return socket;
     }
 
     /** The serving certificate a new TLS connection is given, verified against the serving CA and 127.0.0.1. */
@@ -743,6 +952,41 @@ class AggregatorIntegrationTest {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5));
     headers.forEach(request::header);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** GET over an HTTP/1.1 connection kept alive; the status line and headers of the answer (its body read). */
+  private static String http1Get(SSLSocket socket, String path) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (head.indexOf("\r\n\r\n") < 0) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed after " + head);
+      }
+      head.append((char) b);
+    }
+    Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    if (length.find()) {
+      in.readNBytes(Integer.parseInt(length.group(1)));
+    }
+    return head.toString();
+  }
+
+  /** Blocks until the server closes {@code socket} (a reset counts); the milliseconds since {@code sinceNanos}. */
+  private static long millisUntilClosed(SSLSocket socket, long sinceNanos) {
+    try {
+      while (socket.getInputStream().read() >= 0) {
+        // whatever was still on its way
+      }
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("still open after " + (System.nanoTime() - sinceNanos) / 1_000_000 + "ms", e);
+    } catch (IOException e) {
+      // reset or aborted: closed all the same
+    }
+    return (System.nanoTime() - sinceNanos) / 1_000_000;
   }
 
   /** For looking at a certificate before deciding to trust it. */

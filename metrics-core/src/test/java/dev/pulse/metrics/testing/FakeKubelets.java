@@ -72,8 +72,10 @@ public final class FakeKubelets implements AutoCloseable {
    * @param authorization the Authorization header, or null
    * @param clientCommonName CN of the client certificate, or null when none was presented
    * @param answer how it was answered; null when refused with 401 for a missing or wrong token
+   * @param userAgent the User-Agent header, or null
    */
-  public record Request(String node, String authorization, String clientCommonName, Behaviour answer) {}
+  public record Request(String node, String authorization, String clientCommonName, Behaviour answer,
+      String userAgent) {}
 
   private final Vertx vertx;
   private final HttpServer server;
@@ -182,13 +184,14 @@ public final class FakeKubelets implements AutoCloseable {
     String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
     String clientCn = clientCommonName(request);
     if (requiredToken != null && !("Bearer " + requiredToken).equals(authorization)) {
-      requests.add(new Request(node.name, authorization, clientCn, null));
+      requests.add(new Request(node.name, authorization, clientCn, null, request.getHeader(HttpHeaders.USER_AGENT)));
       request.response().setStatusCode(401).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
           .end("Unauthorized");
       return;
     }
     SimNode.Answer answer = node.answer();
-    requests.add(new Request(node.name, authorization, clientCn, answer.behaviour()));
+    requests.add(new Request(node.name, authorization, clientCn, answer.behaviour(),
+        request.getHeader(HttpHeaders.USER_AGENT)));
     switch (answer.behaviour()) {
       case NORMAL -> request.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
           .end(answer.body());

@@ -14,9 +14,13 @@ public record Status(String kind, String apiVersion, Map<String, String> metadat
 
   /** {@code metav1.StatusDetails}; empty fields are omitted as Go's omitempty does. */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
-  @JsonPropertyOrder({"name", "group", "kind"})
-  public record Details(String name, String group, String kind) {
+  @JsonPropertyOrder({"name", "group", "kind", "retryAfterSeconds"})
+  public record Details(String name, String group, String kind, Integer retryAfterSeconds) {
     static final Details NONE = new Details(null, null, null);
+
+    public Details(String name, String group, String kind) {
+      this(name, group, kind, null);
+    }
   }
 
   private static Status failure(int code, String reason, String message, Details details) {
@@ -74,6 +78,21 @@ public record Status(String kind, String apiVersion, Map<String, String> metadat
   /** {@code errors.NewInternalError}: {@code Internal error occurred: ...}. */
   public static Status internalError(String why) {
     return failure(500, "InternalError", "Internal error occurred: " + why, null);
+  }
+
+  /**
+   * {@code errors.NewTooManyRequests} with the words of kube-apiserver's in-flight limit; clients
+   * wait {@code retryAfterSeconds} (also in the Retry-After header) and try again.
+   */
+  public static Status tooManyRequests(int retryAfterSeconds) {
+    return failure(429, "TooManyRequests", "Too many requests, please try again later.",
+        new Details(null, null, null, retryAfterSeconds));
+  }
+
+  /** kube-apiserver's answer to a request that outlived {@code --request-timeout}. */
+  public static Status timeout() {
+    return failure(504, "Timeout",
+        "Timeout: request did not complete within requested timeout - context deadline exceeded", Details.NONE);
   }
 
   /** The API server's answer when no media type the client accepts can be produced. */
