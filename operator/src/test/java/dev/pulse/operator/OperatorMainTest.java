@@ -6,11 +6,14 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 /** The operator refuses to start, saying why, when it could only wait for nothing. */
@@ -42,5 +45,12 @@ class OperatorMainTest {
       client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
     }
     assertThat(OperatorMain.startProblem(client)).isNull();
+  }
+
+  /** With a second HTTP client on the class path fabric8 picks one at random, and Netty's costs memory. */
+  @Test
+  void talksThroughTheJdkHttpClientOnly() {
+    assertThat(ServiceLoader.load(HttpClient.Factory.class).stream().map(ServiceLoader.Provider::type))
+        .containsExactly(JdkHttpClientFactory.class);
   }
 }
