@@ -1,8 +1,10 @@
 package dev.pulse.metrics.scrape;
 
 import dev.pulse.metrics.storage.ContainerSample;
+import dev.pulse.metrics.storage.Dropped;
 import dev.pulse.metrics.storage.KubeletReport;
 import dev.pulse.metrics.storage.NodeSample;
+import dev.pulse.metrics.storage.PodRef;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -152,10 +154,12 @@ public final class ResourceMetricsDecoder {
 
     private static final Family[] ALL = values();
 
+    private final String metricName;
     private final byte[] name;
     private final double scale;
 
     Family(String name, double scale) {
+      this.metricName = name;
       this.name = name.getBytes(StandardCharsets.US_ASCII);
       this.scale = scale;
     }
@@ -496,27 +500,41 @@ public final class ResourceMetricsDecoder {
 
     private final Usage node = new Usage();
     private final Map<ContainerKey, Usage> containers = new LinkedHashMap<>();
-    private int rejected;
+    /** Samples left out: rare, so allocated on the first one. */
+    private List<Dropped> rejected = List.of();
 
     void add(Family family, String[] keyLabels, double value, long timestamp) {
       long units = toUnits(value, family.scale);
-      if (units < 0) {
-        rejected++;
-        return;
-      }
       if (!family.perContainer()) {
-        node.set(family, units, timestamp);
+        if (units < 0) {
+          reject(new Dropped(Dropped.NODE, Dropped.Cause.UNUSABLE_VALUE, family.metricName + " is " + value));
+        } else {
+          node.set(family, units, timestamp);
+        }
         return;
       }
       String namespace = keyLabels[LineParser.NAMESPACE];
       String pod = keyLabels[LineParser.POD];
       String container = keyLabels[LineParser.CONTAINER];
       if (isEmpty(namespace) || isEmpty(pod) || isEmpty(container)) {
-        rejected++;
+        reject(new Dropped(Dropped.SERIES, Dropped.Cause.MISSING_LABELS,
+            family.metricName + " without a namespace, pod or container label"));
+        return;
+      }
+      if (units < 0) {
+        reject(new Dropped(Dropped.pod(new PodRef(namespace, pod)), Dropped.Cause.UNUSABLE_VALUE,
+            family.metricName + "{container=\"" + container + "\"} is " + value));
         return;
       }
       containers.computeIfAbsent(new ContainerKey(namespace, pod, container), key -> new Usage())
           .set(family, units, timestamp);
+    }
+
+    private void reject(Dropped dropped) {
+      if (rejected.isEmpty()) {
+        rejected = new ArrayList<>(1);
+      }
+      rejected.add(dropped);
     }
 
     KubeletReport report() {

@@ -2,6 +2,7 @@ package dev.pulse.metrics.scrape;
 
 import dev.pulse.metrics.api.selector.LabelSelector;
 import dev.pulse.metrics.cluster.ClusterView;
+import dev.pulse.metrics.storage.Dropped;
 import dev.pulse.metrics.storage.KubeletReport;
 import dev.pulse.metrics.storage.MetricsStore;
 import io.fabric8.kubernetes.api.model.Node;
@@ -55,7 +56,7 @@ public final class Scraper {
   private final Timer requestDuration;
   private final Timer cycleDuration;
   private final Map<ScrapeFailure.Reason, Counter> failures = new EnumMap<>(ScrapeFailure.Reason.class);
-  private final Counter rejectedSamples;
+  private final DroppedUsage dropped;
   private final Counter skipped;
   private final AtomicInteger lastSucceeded = new AtomicInteger();
   private final AtomicInteger lastFailed = new AtomicInteger();
@@ -93,8 +94,7 @@ public final class Scraper {
       failures.put(reason, Counter.builder("pulse.kubelet.scrape.errors").tag("reason", reason.label())
           .description("Failed node scrapes by cause").register(registry));
     }
-    this.rejectedSamples = Counter.builder("pulse.kubelet.rejected.samples")
-        .description("Samples dropped as unusable (NaN, negative, missing labels)").register(registry);
+    this.dropped = new DroppedUsage(registry, System::currentTimeMillis);
     this.skipped = Counter.builder("pulse.kubelet.scrape.skipped")
         .description("Scrapes skipped because the node's previous scrape was still running").register(registry);
     registry.gauge("pulse.scrape.nodes", List.of(Tag.of("result", "succeeded")), lastSucceeded);
@@ -157,7 +157,9 @@ public final class Scraper {
     List<Node> nodes = cluster.nodes().stream()
         .filter(n -> nodeSelector.matches(n.getMetadata().getLabels()))
         .toList();
-    store.retainNodes(nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet()));
+    Set<String> names = nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+    store.retainNodes(names);
+    dropped.retainNodes(names);
 
     Promise<Void> done = Promise.promise();
     AtomicInteger pending = new AtomicInteger(nodes.size());
@@ -235,7 +237,7 @@ public final class Scraper {
   private Future<Boolean> scrape(Node node) {
     String name = node.getMetadata().getName();
     long started = System.nanoTime();
-    Future<KubeletReport> report;
+    Future<List<Dropped>> report;
     try {
       KubeletEndpoint endpoint = KubeletEndpoint.of(node, endpoints);
       // Decoded where it arrived: a body takes tens of microseconds, less than a hop to a worker.
@@ -253,7 +255,7 @@ public final class Scraper {
       running--;
       requestDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (result.succeeded()) {
-        rejectedSamples.increment(result.result().rejectedSamples());
+        dropped.record(name, result.result());
         if (awaitingUsage != null) {
           if (store.node(name) == null) {
             awaitingUsage.put(name, System.currentTimeMillis());
@@ -280,14 +282,13 @@ public final class Scraper {
     });
   }
 
-  private KubeletReport decodeAndStore(String node, KubeletClient.Body body) throws ScrapeFailure {
+  private List<Dropped> decodeAndStore(String node, KubeletClient.Body body) throws ScrapeFailure {
     KubeletReport report;
     try {
       report = ResourceMetricsDecoder.decode(body.bytes(), body.length(), body.respondedAtMillis());
     } catch (DecodeException e) {
       throw new ScrapeFailure(ScrapeFailure.Reason.DECODE, "response is not Prometheus text: " + e.getMessage());
     }
-    store.recordSuccess(node, report);
-    return report;
+    return store.recordSuccess(node, report);
   }
 }

@@ -7,11 +7,12 @@ import java.util.List;
  *
  * @param node            node-level usage, or null
  * @param containers      per-container usage in the order the containers first appeared
- * @param rejectedSamples series that were well-formed but unusable (NaN, infinite, negative, or missing labels)
+ * @param rejected   well-formed samples left out (unusable values, missing labels), each naming what it was for
  */
-public record KubeletReport(NodeSample node, List<ContainerSample> containers, int rejectedSamples) {
+public record KubeletReport(NodeSample node, List<ContainerSample> containers, List<Dropped> rejected) {
 
   public KubeletReport {
     containers = List.copyOf(containers);
+    rejected = List.copyOf(rejected);
   }
 }

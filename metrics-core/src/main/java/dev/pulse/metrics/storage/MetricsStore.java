@@ -1,5 +1,6 @@
 package dev.pulse.metrics.storage;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,11 +31,13 @@ public final class MetricsStore {
     this.failureTolerance = failureTolerance;
   }
 
-  public synchronized void recordSuccess(String node, KubeletReport report) {
+  /** Stores a node's report; returns what of it cannot be served, and why. */
+  public synchronized List<Dropped> recordSuccess(String node, KubeletReport report) {
     NodeState old = nodes.getOrDefault(node, NodeState.EMPTY);
-    NodeState next = old.next(report, resolutionMillis);
-    nodes.put(node, next);
-    reindex(node, old, next);
+    NodeState.Next next = old.next(report, resolutionMillis);
+    nodes.put(node, next.state());
+    reindex(node, old, next.state());
+    return next.dropped();
   }
 
   public synchronized void recordFailure(String node) {

@@ -28,6 +28,11 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
 
   static final NodeState EMPTY = new NodeState(null, null, Map.of(), -1, 0);
 
+  private static final String NODE_CPU = "node_cpu_usage_seconds_total";
+  private static final String NODE_MEMORY = "node_memory_working_set_bytes";
+  private static final String CONTAINER_CPU = "container_cpu_usage_seconds_total";
+  private static final String CONTAINER_MEMORY = "container_memory_working_set_bytes";
+
   NodeState failed() {
     return new NodeState(node, nodeUsage, pods, reportTimestampMillis, failures + 1);
   }
@@ -36,14 +41,22 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
     return pods.values().stream().mapToInt(p -> p.containers().size()).sum();
   }
 
+  /** A scrape's outcome: the node's next state, and what of its report cannot be served. */
+  record Next(NodeState state, List<Dropped> dropped) {}
+
   /** The state after a successful scrape; nothing the report omits survives it. */
-  NodeState next(KubeletReport report, long resolutionMillis) {
+  Next next(KubeletReport report, long resolutionMillis) {
+    Drops drops = new Drops(report.rejected());
     Series nextNode = null;
     long reportTimestamp = -1;
-    if (report.node() != null && report.node().complete()) {
-      Point p = new Point(report.node().timestampMillis(), report.node().cpuNanos(), report.node().memoryBytes(), -1);
+    NodeSample sample = report.node();
+    if (sample != null && drops.servable(Dropped.NODE, NODE_CPU, NODE_MEMORY, sample.cpuNanos(), sample.memoryBytes())) {
+      Point p = new Point(sample.timestampMillis(), sample.cpuNanos(), sample.memoryBytes(), -1);
+      drops.resetIf(Dropped.NODE, NODE_CPU, node != null && node.resetBy(p));
       nextNode = node == null ? Series.first(p) : node.advance(p);
       reportTimestamp = p.timestampMillis();
+    } else if (sample == null) {
+      drops.servable(Dropped.NODE, NODE_CPU, NODE_MEMORY, -1, -1);
     }
 
     Map<PodRef, Map<String, Series>> nextContainers = new LinkedHashMap<>();
@@ -52,7 +65,9 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
       PodRef ref = new PodRef(c.namespace(), c.pod());
       Map<String, Series> series = nextContainers.computeIfAbsent(ref, r -> new LinkedHashMap<>());
       complete.putIfAbsent(ref, true);
-      if (!c.complete()) {
+      String pod = Dropped.pod(ref);
+      String labels = "{container=\"" + c.container() + "\"}";
+      if (!drops.servable(pod, CONTAINER_CPU + labels, CONTAINER_MEMORY + labels, c.cpuNanos(), c.memoryBytes())) {
         complete.put(ref, false);
         continue;
       }
@@ -60,15 +75,72 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
       PodState old = pods.get(ref);
       Series before = old == null ? null : old.containers().get(c.container());
       Point p = new Point(c.timestampMillis(), c.cpuNanos(), c.memoryBytes(), c.startTimeMillis());
-      series.put(c.container(), Series.forContainer(before, p, reportTimestampMillis, resolutionMillis));
+      Series after = Series.forContainer(before, p, reportTimestampMillis, resolutionMillis);
+      drops.resetIf(pod, CONTAINER_CPU + labels, before != null && after.prev() == null && before.resetBy(p));
+      series.put(c.container(), after);
     }
 
     Map<PodRef, PodState> nextPods = new LinkedHashMap<>();
     nextContainers.forEach((ref, series) -> nextPods.put(ref, new PodState(
         Collections.unmodifiableMap(series), complete.get(ref) ? podUsage(series) : null)));
     Usage usage = nextNode == null ? null : nextNode.usage();
-    return new NodeState(nextNode, usage, Collections.unmodifiableMap(nextPods),
+    NodeState next = new NodeState(nextNode, usage, Collections.unmodifiableMap(nextPods),
         reportTimestamp < 0 ? reportTimestampMillis : reportTimestamp, 0);
+    return new Next(next, drops.list());
+  }
+
+  /**
+   * What one report leaves out, one cause per subject: the first found, and a rejected sample's
+   * own account over the gap it leaves. Empty (and allocation-free) for a healthy report.
+   */
+  private static final class Drops {
+    private final List<Dropped> rejected;
+    private Map<String, Dropped> bySubject = Map.of();
+
+    Drops(List<Dropped> rejected) {
+      this.rejected = rejected;
+      for (Dropped r : rejected) {
+        if (r.cause() == Dropped.Cause.MISSING_LABELS) {
+          add(r);
+        }
+      }
+    }
+
+    /** Whether a CPU and working-set pair can be served; if not, records why it is left out. */
+    boolean servable(String subject, String cpuSeries, String memorySeries, long cpuNanos, long memoryBytes) {
+      if (cpuNanos < 0 || memoryBytes < 0) {
+        add(rejected.stream().filter(r -> r.subject().equals(subject)).findFirst()
+            .orElseGet(() -> new Dropped(subject, Dropped.Cause.MISSING_SAMPLE,
+                "no " + (cpuNanos < 0 ? cpuSeries : memorySeries))));
+        return false;
+      }
+      if (memoryBytes == 0) {
+        leaveOut(subject, Dropped.Cause.ZERO_WORKING_SET, memorySeries + " is 0");
+        return false;
+      }
+      return true;
+    }
+
+    void resetIf(String subject, String cpuSeries, boolean reset) {
+      if (reset) {
+        leaveOut(subject, Dropped.Cause.COUNTER_RESET, cpuSeries + " went down without a restart");
+      }
+    }
+
+    void leaveOut(String subject, Dropped.Cause cause, String detail) {
+      add(new Dropped(subject, cause, detail));
+    }
+
+    private void add(Dropped dropped) {
+      if (bySubject.isEmpty()) {
+        bySubject = new LinkedHashMap<>();
+      }
+      bySubject.putIfAbsent(dropped.subject(), dropped);
+    }
+
+    List<Dropped> list() {
+      return bySubject.isEmpty() ? List.of() : List.copyOf(bySubject.values());
+    }
   }
 
   private static PodUsage podUsage(Map<String, Series> containers) {

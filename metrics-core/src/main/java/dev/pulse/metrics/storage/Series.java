@@ -53,6 +53,11 @@ record Series(Point last, Point prev) {
     return first(p);
   }
 
+  /** Whether {@code p}, a later sample, has a lower CPU counter than the last one: a reset, not usage. */
+  boolean resetBy(Point p) {
+    return p.timestampMillis() > last.timestampMillis() && p.cpuNanos() < last.cpuNanos();
+  }
+
   /** The usage these points measure, or null while there is only one point. */
   Usage usage() {
     return prev == null ? null : Rates.between(prev, last);

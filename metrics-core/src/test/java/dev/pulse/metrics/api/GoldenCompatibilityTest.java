@@ -78,8 +78,8 @@ class GoldenCompatibilityTest {
     long memory = 1_184_276_480L;
 
     MetricsStore store = new MetricsStore(30_000, 0);
-    store.recordSuccess("node1", new KubeletReport(new NodeSample(prev, cpuPrev, 1_000_000_000L), List.of(), 0));
-    store.recordSuccess("node1", new KubeletReport(new NodeSample(last, cpuLast, memory), List.of(), 0));
+    store.recordSuccess("node1", new KubeletReport(new NodeSample(prev, cpuPrev, 1_000_000_000L), List.of(), List.of()));
+    store.recordSuccess("node1", new KubeletReport(new NodeSample(last, cpuLast, memory), List.of(), List.of()));
     MetricsApiTest.FakeCluster cluster = new MetricsApiTest.FakeCluster();
     cluster.addNode("node1", Map.of("kubernetes.io/hostname", "node1"));
 
@@ -108,9 +108,9 @@ class GoldenCompatibilityTest {
 
     MetricsStore store = new MetricsStore(60_000, 0);
     store.recordSuccess("node1", new KubeletReport(null, List.of(new ContainerSample(
-        "default", "redis-7cf6f69fd-n75x4", "redis", prev, cpuPrev, 3_000_000L, started)), 0));
+        "default", "redis-7cf6f69fd-n75x4", "redis", prev, cpuPrev, 3_000_000L, started)), List.of()));
     store.recordSuccess("node1", new KubeletReport(null, List.of(new ContainerSample(
-        "default", "redis-7cf6f69fd-n75x4", "redis", last, cpuLast, memory, started)), 0));
+        "default", "redis-7cf6f69fd-n75x4", "redis", last, cpuLast, memory, started)), List.of()));
     MetricsApiTest.FakeCluster cluster = new MetricsApiTest.FakeCluster();
     cluster.addPod("default", "redis-7cf6f69fd-n75x4", Map.of("app", "redis", "pod-template-hash", "7cf6f69fd"));
 

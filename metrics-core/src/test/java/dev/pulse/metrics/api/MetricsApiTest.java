@@ -96,10 +96,9 @@ class MetricsApiTest {
               // +4.5e7 ns / 15 s = 3000000 n -> "3m"; 12533760 B = 12240 x 1024 -> "12240Ki"
               container("kube-system", "coredns-7db6d8ff4d-x2x9k", "coredns", t,
                   CPU_BASE + s * 3_000_000L, 12_533_760L),
-              // +15000 ns / 15 s = 1000 n -> "1u"; a working set of 0 is served as "0"
-              // (metrics-server drops the whole pod, #1330; Pulse keeps it)
+              // a working set of 0: left out, as metrics-server leaves it out
               container("default", "idle", "app", t, CPU_BASE + s * 1_000L, 0L)),
-          0));
+          List.of()));
       List<ContainerSample> nodeB = new ArrayList<>(List.of(
           // +2.25e7 ns / 15 s = 1500000 n -> "1500u"; 104857600 B = 100 x 1024^2 -> "100Mi"
           container("default", "db-0", "postgres", t, CPU_BASE + s * 1_500_000L, 104_857_600L),
@@ -115,13 +114,13 @@ class MetricsApiTest {
       }
       // node-b: +1.5e10 ns / 15 s = 1000000000 n -> "1"; 1610612736 B = 1536 x 1024^2 -> "1536Mi"
       store.recordSuccess("node-b", new KubeletReport(
-          new NodeSample(t, CPU_BASE + s * 1_000_000_000L, 1_610_612_736L), nodeB, 0));
+          new NodeSample(t, CPU_BASE + s * 1_000_000_000L, 1_610_612_736L), nodeB, List.of()));
       // A kubelet whose Node object the informer does not know (deleted, or not yet seen).
       store.recordSuccess("node-gone", new KubeletReport(
-          new NodeSample(t, CPU_BASE + s * 1_000_000_000L, 1_073_741_824L), List.of(), 0));
+          new NodeSample(t, CPU_BASE + s * 1_000_000_000L, 1_073_741_824L), List.of(), List.of()));
     }
     // node-c has been scraped once only: no rate yet.
-    store.recordSuccess("node-c", new KubeletReport(new NodeSample(T2, CPU_BASE, 1_073_741_824L), List.of(), 0));
+    store.recordSuccess("node-c", new KubeletReport(new NodeSample(T2, CPU_BASE, 1_073_741_824L), List.of(), List.of()));
   }
 
   private static ContainerSample container(String ns, String pod, String name, long t, long cpu, long memory) {
@@ -377,7 +376,7 @@ class MetricsApiTest {
   @Test
   void namespacedPodList() {
     assertThat(names(get(V1BETA1 + "/namespaces/default/pods")))
-        .containsExactly("default/db-0", "default/idle", "default/web-1");
+        .containsExactly("default/db-0", "default/web-1");
     assertThat(body(get(V1BETA1 + "/namespaces/kube-system/pods"))).isEqualTo(json("""
         {"kind":"PodMetricsList","apiVersion":"metrics.k8s.io/v1beta1","metadata":{},"items":[
         {"metadata":{"name":"coredns-7db6d8ff4d-x2x9k","namespace":"kube-system",
@@ -397,13 +396,11 @@ class MetricsApiTest {
   }
 
   @Test
-  void containerWithZeroWorkingSetIsServed() {
-    // metrics-server drops such a pod entirely (#1330); a sleeping container really uses 0.
-    assertThat(body(get(V1BETA1 + "/namespaces/default/pods/idle"))).isEqualTo(json("""
-        {"kind":"PodMetrics","apiVersion":"metrics.k8s.io/v1beta1",
-        "metadata":{"name":"idle","namespace":"default","creationTimestamp":"2024-05-01T10:00:20Z",
-        "labels":{"app":"idle"}},"timestamp":"2024-05-01T10:00:15Z","window":"15s",
-        "containers":[{"name":"app","usage":{"cpu":"1u","memory":"0"}}]}"""));
+  void containerWithZeroWorkingSetLeavesItsPodOutAsMetricsServerDoes() {
+    MetricsApi.Response response = get(V1BETA1 + "/namespaces/default/pods/idle");
+
+    assertThat(response.status()).isEqualTo(404);
+    assertThat(body(response)).contains("podmetrics.metrics.k8s.io \\\"default/idle\\\" not found");
   }
 
   @Test
@@ -449,7 +446,7 @@ class MetricsApiTest {
     assertThat(names(get(V1BETA1 + "/pods", Map.of("labelSelector", "!app"))))
         .containsExactly("kube-system/coredns-7db6d8ff4d-x2x9k");
     assertThat(names(get(V1BETA1 + "/namespaces/default/pods", Map.of("labelSelector", "app notin (web)"))))
-        .containsExactly("default/db-0", "default/idle");
+        .containsExactly("default/db-0");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pulse.metrics.storage.ContainerSample;
+import dev.pulse.metrics.storage.Dropped;
 import dev.pulse.metrics.storage.KubeletReport;
 import dev.pulse.metrics.storage.NodeSample;
 import java.io.IOException;
@@ -41,7 +42,7 @@ class ResourceMetricsDecoderTest {
 
       assertThat(report.node()).isEqualTo(NODE_122);
       assertThat(report.containers()).containsExactly(COREDNS_122, ETCD_122);
-      assertThat(report.rejectedSamples()).isZero();
+      assertThat(report.rejected()).isEmpty();
     }
 
     @Test
@@ -53,7 +54,7 @@ class ResourceMetricsDecoderTest {
 
       assertThat(report.node()).isEqualTo(NODE_122);
       assertThat(report.containers()).containsExactly(COREDNS_122, ETCD_122);
-      assertThat(report.rejectedSamples()).isZero();
+      assertThat(report.rejected()).isEmpty();
     }
 
     @Test
@@ -66,7 +67,7 @@ class ResourceMetricsDecoderTest {
               1_747_300_000_000L),
           new ContainerSample("default", "fake-pod-7d4b9c6f5-2xkqz", "sidecar", DEFAULT_TS, 75_000_000L, 5_242_880L,
               1_747_299_990_000L));
-      assertThat(report.rejectedSamples()).isZero();
+      assertThat(report.rejected()).isEmpty();
     }
 
     @Test
@@ -81,7 +82,7 @@ class ResourceMetricsDecoderTest {
               18_055_168L, 1_747_198_123_000L),
           new ContainerSample("default", "web-7c9d8f6b5-x2x9q", "nginx", 1747300000123L, 12_345_678_901L,
               21_897_216L, 1_747_200_000_000L));
-      assertThat(report.rejectedSamples()).isZero();
+      assertThat(report.rejected()).isEmpty();
     }
   }
 
@@ -94,7 +95,7 @@ class ResourceMetricsDecoderTest {
 
       assertThat(report.node()).isNull();
       assertThat(report.containers()).isEmpty();
-      assertThat(report.rejectedSamples()).isZero();
+      assertThat(report.rejected()).isEmpty();
     }
 
     @Test
@@ -167,7 +168,7 @@ class ResourceMetricsDecoderTest {
 
       assertThat(report.node()).isNull();
       assertThat(report.containers()).isEmpty();
-      assertThat(report.rejectedSamples()).isZero();
+      assertThat(report.rejected()).isEmpty();
     }
 
     @Test
@@ -196,7 +197,7 @@ class ResourceMetricsDecoderTest {
 
       assertThat(report.node()).isNull();
       assertThat(report.containers()).isEmpty();
-      assertThat(report.rejectedSamples()).isZero();
+      assertThat(report.rejected()).isEmpty();
     }
 
     @Test
@@ -266,7 +267,7 @@ class ResourceMetricsDecoderTest {
 
       assertThat(report.containers()).containsExactly(new ContainerSample("n", "p", "c", DEFAULT_TS, 0, 0, -1));
       assertThat(report.containers().get(0).complete()).isTrue();
-      assertThat(report.rejectedSamples()).isZero();
+      assertThat(report.rejected()).isEmpty();
     }
 
     @Test
@@ -288,7 +289,7 @@ class ResourceMetricsDecoderTest {
 
       assertThat(report.containers()).containsExactly(
           new ContainerSample("n", "p", "c", 1, 1_000_000_000L, -1, -1));
-      assertThat(report.rejectedSamples()).isEqualTo(1);
+      assertThat(report.rejected()).hasSize(1);
     }
   }
 
@@ -344,7 +345,8 @@ class ResourceMetricsDecoderTest {
       KubeletReport report = decode("container_cpu_usage_seconds_total" + labels + " 1\n");
 
       assertThat(report.containers()).isEmpty();
-      assertThat(report.rejectedSamples()).isEqualTo(1);
+      assertThat(report.rejected()).containsExactly(new Dropped("series", Dropped.Cause.MISSING_LABELS,
+          "container_cpu_usage_seconds_total without a namespace, pod or container label"));
     }
   }
 
@@ -407,7 +409,11 @@ class ResourceMetricsDecoderTest {
           + series("container_memory_working_set_bytes", "n", "p", "c", "5 2"));
 
       assertThat(report.containers()).containsExactly(new ContainerSample("n", "p", "c", 2, -1, 5, -1));
-      assertThat(report.rejectedSamples()).isEqualTo(1);
+      assertThat(report.rejected()).singleElement().satisfies(r -> {
+        assertThat(r.subject()).isEqualTo("pod n/p");
+        assertThat(r.cause()).isEqualTo(Dropped.Cause.UNUSABLE_VALUE);
+        assertThat(r.detail()).startsWith("container_cpu_usage_seconds_total{container=\"c\"} is ");
+      });
     }
 
     @Test
@@ -415,7 +421,9 @@ class ResourceMetricsDecoderTest {
       KubeletReport report = decode("node_cpu_usage_seconds_total NaN\nnode_memory_working_set_bytes -1\n");
 
       assertThat(report.node()).isNull();
-      assertThat(report.rejectedSamples()).isEqualTo(2);
+      assertThat(report.rejected()).containsExactly(
+          new Dropped("node", Dropped.Cause.UNUSABLE_VALUE, "node_cpu_usage_seconds_total is NaN"),
+          new Dropped("node", Dropped.Cause.UNUSABLE_VALUE, "node_memory_working_set_bytes is -1.0"));
     }
 
     @Test
@@ -423,7 +431,7 @@ class ResourceMetricsDecoderTest {
       KubeletReport report = decode("node_memory_working_set_bytes 1e19\n");
 
       assertThat(report.node()).isNull();
-      assertThat(report.rejectedSamples()).isEqualTo(1);
+      assertThat(report.rejected()).hasSize(1);
     }
 
     @Test
@@ -431,7 +439,8 @@ class ResourceMetricsDecoderTest {
       KubeletReport report = decode(series("container_start_time_seconds", "n", "p", "c", "-Inf"));
 
       assertThat(report.containers()).isEmpty();
-      assertThat(report.rejectedSamples()).isEqualTo(1);
+      assertThat(report.rejected()).containsExactly(new Dropped("pod n/p", Dropped.Cause.UNUSABLE_VALUE,
+          "container_start_time_seconds{container=\"c\"} is -Infinity"));
     }
   }
 
@@ -645,7 +654,7 @@ class ResourceMetricsDecoderTest {
     private void assertDecodesOrRejects(byte[] body, int length) {
       try {
         KubeletReport report = ResourceMetricsDecoder.decode(body, length, DEFAULT_TS);
-        assertThat(report.rejectedSamples()).isNotNegative();
+        assertThat(report.rejected()).allSatisfy(r -> assertThat(r.detail()).isNotEmpty());
         assertThat(report.containers()).allSatisfy(sample -> {
           assertThat(sample.namespace()).isNotEmpty();
           assertThat(sample.pod()).isNotEmpty();

@@ -37,7 +37,7 @@ class MetricsStoreTest {
     }
 
     KubeletReport build() {
-      return new KubeletReport(node, containers, 0);
+      return new KubeletReport(node, containers, List.of());
     }
   }
 
@@ -81,12 +81,18 @@ class MetricsStoreTest {
     }
 
     @Test
-    void zeroUsageIsServedNotDropped() {
-      store.recordSuccess("n1", report().node(T0, 0, 0).build());
-      store.recordSuccess("n1", report().node(T0 + 15_000, 0, 0).build());
+    void aZeroWorkingSetIsLeftOutAndSaidSoButAZeroCpuCounterIsAReading() {
+      store.recordSuccess("n1", report().node(T0, 0, 1).build());
+      List<Dropped> dropped = store.recordSuccess("n1", report().node(T0 + 15_000, 0, 0).build());
 
-      // metrics-server drops a node whose CPU or memory is 0 (#819); Pulse reports what the kubelet says.
-      assertThat(store.node("n1")).isEqualTo(new Usage(T0 + 15_000, 15_000, 0, 0));
+      // As metrics-server (#819): a working set of 0 was not measured. A CPU counter at 0 was.
+      assertThat(store.node("n1")).isNull();
+      assertThat(dropped).containsExactly(new Dropped("node", Dropped.Cause.ZERO_WORKING_SET,
+          "node_memory_working_set_bytes is 0"));
+
+      assertThat(store.recordSuccess("n1", report().node(T0 + 30_000, 0, 1).build())).isEmpty();
+      assertThat(store.recordSuccess("n1", report().node(T0 + 45_000, 0, 1).build())).isEmpty();
+      assertThat(store.node("n1")).isEqualTo(new Usage(T0 + 45_000, 15_000, 0, 1));
     }
 
     @Test
@@ -184,17 +190,56 @@ class MetricsStoreTest {
     }
 
     @Test
-    void aContainerWithZeroWorkingSetKeepsItsPodServed() {
+    void aContainerWithZeroWorkingSetLeavesItsPodOutAsMetricsServerDoes() {
       long start = T0 - 3_600_000;
       store.recordSuccess("n1", report()
-          .container("ns", "p", "app", T0, 0, 0, start).container("ns", "p", "sleeper", T0, 0, 0, start).build());
-      store.recordSuccess("n1", report()
+          .container("ns", "p", "app", T0, 0, 1, start).container("ns", "p", "sleeper", T0, 0, 1, start).build());
+      List<Dropped> dropped = store.recordSuccess("n1", report()
           .container("ns", "p", "app", T0 + 15_000, 15 * SECOND, 4096, start)
           .container("ns", "p", "sleeper", T0 + 15_000, 0, 0, start).build());
 
-      // metrics-server drops the whole pod when one container reports 0 (#1330).
-      assertThat(store.pod("ns", "p").containers()).extracting(ContainerUsage::name).containsExactly("app", "sleeper");
-      assertThat(store.pod("ns", "p").containers().get(1).usage().memoryBytes()).isZero();
+      // An HPA must not average in a zero nobody measured (metrics-server #1330 leaves the pod out too).
+      assertThat(store.pod("ns", "p")).isNull();
+      assertThat(dropped).filteredOn(d -> d.subject().startsWith("pod ")).containsExactly(new Dropped("pod ns/p", Dropped.Cause.ZERO_WORKING_SET,
+          "container_memory_working_set_bytes{container=\"sleeper\"} is 0"));
+    }
+
+    @Test
+    void whatIsLeftOutIsReportedOncePerPodWithItsFirstCause() {
+      long start = T0 - 3_600_000;
+      store.recordSuccess("n1", report().container("ns", "reset", "c", T0, 50 * SECOND, 1, start).build());
+      List<Dropped> dropped = store.recordSuccess("n1", new KubeletReport(null, List.of(
+          new ContainerSample("ns", "reset", "c", T0 + 15_000, 10 * SECOND, 1, start),
+          new ContainerSample("ns", "half", "a", T0 + 15_000, -1, 1, start),
+          new ContainerSample("ns", "half", "b", T0 + 15_000, SECOND, -1, start),
+          new ContainerSample("ns", "nan", "c", T0 + 15_000, -1, 1, start)),
+          List.of(new Dropped("pod ns/nan", Dropped.Cause.UNUSABLE_VALUE,
+                  "container_cpu_usage_seconds_total{container=\"c\"} is NaN"),
+              new Dropped("series", Dropped.Cause.MISSING_LABELS, "container_cpu_usage_seconds_total without a "
+                  + "namespace, pod or container label"))));
+
+      assertThat(dropped).containsExactlyInAnyOrder(
+          new Dropped("series", Dropped.Cause.MISSING_LABELS,
+              "container_cpu_usage_seconds_total without a namespace, pod or container label"),
+          new Dropped("node", Dropped.Cause.MISSING_SAMPLE, "no node_cpu_usage_seconds_total"),
+          new Dropped("pod ns/reset", Dropped.Cause.COUNTER_RESET,
+              "container_cpu_usage_seconds_total{container=\"c\"} went down without a restart"),
+          new Dropped("pod ns/half", Dropped.Cause.MISSING_SAMPLE,
+              "no container_cpu_usage_seconds_total{container=\"a\"}"),
+          new Dropped("pod ns/nan", Dropped.Cause.UNUSABLE_VALUE,
+              "container_cpu_usage_seconds_total{container=\"c\"} is NaN"));
+    }
+
+    @Test
+    void aRejectedSampleWhosePodIsStillServedLeavesNothingOut() {
+      long start = T0 - 3_600_000;
+      store.recordSuccess("n1", report().node(T0, SECOND, 1).container("ns", "p", "c", T0, SECOND, 1, start).build());
+      List<Dropped> dropped = store.recordSuccess("n1", new KubeletReport(new NodeSample(T0 + 15_000, 2 * SECOND, 1),
+          List.of(new ContainerSample("ns", "p", "c", T0 + 15_000, 2 * SECOND, 1, start)),
+          List.of(new Dropped("pod ns/p", Dropped.Cause.UNUSABLE_VALUE, "a NaN duplicate after the value kept"))));
+
+      assertThat(dropped).isEmpty();
+      assertThat(store.pod("ns", "p")).isNotNull();
     }
 
     @Test
