@@ -28,11 +28,6 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
 
   static final NodeState EMPTY = new NodeState(null, null, Map.of(), -1, 0);
 
-  private static final String NODE_CPU = "node_cpu_usage_seconds_total";
-  private static final String NODE_MEMORY = "node_memory_working_set_bytes";
-  private static final String CONTAINER_CPU = "container_cpu_usage_seconds_total";
-  private static final String CONTAINER_MEMORY = "container_memory_working_set_bytes";
-
   NodeState failed() {
     return new NodeState(node, nodeUsage, pods, reportTimestampMillis, failures + 1);
   }
@@ -50,13 +45,13 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
     Series nextNode = null;
     long reportTimestamp = -1;
     NodeSample sample = report.node();
-    if (sample != null && drops.servable(Dropped.NODE, NODE_CPU, NODE_MEMORY, sample.cpuNanos(), sample.memoryBytes())) {
+    if (sample != null && drops.servable(null, null, sample.cpuNanos(), sample.memoryBytes())) {
       Point p = new Point(sample.timestampMillis(), sample.cpuNanos(), sample.memoryBytes(), -1);
-      drops.resetIf(Dropped.NODE, NODE_CPU, node != null && node.resetBy(p));
+      drops.resetIf(null, null, node != null && node.resetBy(p));
       nextNode = node == null ? Series.first(p) : node.advance(p);
       reportTimestamp = p.timestampMillis();
     } else if (sample == null) {
-      drops.servable(Dropped.NODE, NODE_CPU, NODE_MEMORY, -1, -1);
+      drops.servable(null, null, -1, -1);
     }
 
     Map<PodRef, Map<String, Series>> nextContainers = new LinkedHashMap<>();
@@ -65,9 +60,7 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
       PodRef ref = new PodRef(c.namespace(), c.pod());
       Map<String, Series> series = nextContainers.computeIfAbsent(ref, r -> new LinkedHashMap<>());
       complete.putIfAbsent(ref, true);
-      String pod = Dropped.pod(ref);
-      String labels = "{container=\"" + c.container() + "\"}";
-      if (!drops.servable(pod, CONTAINER_CPU + labels, CONTAINER_MEMORY + labels, c.cpuNanos(), c.memoryBytes())) {
+      if (!drops.servable(ref, c.container(), c.cpuNanos(), c.memoryBytes())) {
         complete.put(ref, false);
         continue;
       }
@@ -76,7 +69,7 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
       Series before = old == null ? null : old.containers().get(c.container());
       Point p = new Point(c.timestampMillis(), c.cpuNanos(), c.memoryBytes(), c.startTimeMillis());
       Series after = Series.forContainer(before, p, reportTimestampMillis, resolutionMillis);
-      drops.resetIf(pod, CONTAINER_CPU + labels, before != null && after.prev() == null && before.resetBy(p));
+      drops.resetIf(ref, c.container(), before != null && after.prev() == null && before.resetBy(p));
       series.put(c.container(), after);
     }
 
@@ -106,29 +99,46 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
       }
     }
 
-    /** Whether a CPU and working-set pair can be served; if not, records why it is left out. */
-    boolean servable(String subject, String cpuSeries, String memorySeries, long cpuNanos, long memoryBytes) {
+    /**
+     * Whether a CPU and working-set pair can be served; if not, records why it is left out.
+     *
+     * @param pod the container's pod, null for the node's own pair
+     * @param container the container's name, null for the node's own pair
+     */
+    boolean servable(PodRef pod, String container, long cpuNanos, long memoryBytes) {
       if (cpuNanos < 0 || memoryBytes < 0) {
-        add(rejected.stream().filter(r -> r.subject().equals(subject)).findFirst()
-            .orElseGet(() -> new Dropped(subject, Dropped.Cause.MISSING_SAMPLE,
-                "no " + (cpuNanos < 0 ? cpuSeries : memorySeries))));
+        String name = name(pod);
+        add(rejected.stream().filter(r -> r.subject().equals(name)).findFirst()
+            .orElseGet(() -> new Dropped(name, Dropped.Cause.MISSING_SAMPLE,
+                "no " + series(cpuNanos < 0, container))));
         return false;
       }
       if (memoryBytes == 0) {
-        leaveOut(subject, Dropped.Cause.ZERO_WORKING_SET, memorySeries + " is 0");
+        leaveOut(pod, Dropped.Cause.ZERO_WORKING_SET, series(false, container) + " is 0");
         return false;
       }
       return true;
     }
 
-    void resetIf(String subject, String cpuSeries, boolean reset) {
+    void resetIf(PodRef pod, String container, boolean reset) {
       if (reset) {
-        leaveOut(subject, Dropped.Cause.COUNTER_RESET, cpuSeries + " went down without a restart");
+        leaveOut(pod, Dropped.Cause.COUNTER_RESET, series(true, container) + " went down without a restart");
       }
     }
 
-    void leaveOut(String subject, Dropped.Cause cause, String detail) {
-      add(new Dropped(subject, cause, detail));
+    /** Names are only built for what is left out: a healthy scrape of 30,000 containers builds none. */
+    private static String name(PodRef pod) {
+      return pod == null ? Dropped.NODE : Dropped.pod(pod);
+    }
+
+    private static String series(boolean cpu, String container) {
+      return container == null ? (cpu ? "node_cpu_usage_seconds_total" : "node_memory_working_set_bytes")
+          : (cpu ? "container_cpu_usage_seconds_total" : "container_memory_working_set_bytes")
+              + "{container=\"" + container + "\"}";
+    }
+
+    private void leaveOut(PodRef pod, Dropped.Cause cause, String detail) {
+      add(new Dropped(name(pod), cause, detail));
     }
 
     private void add(Dropped dropped) {
