@@ -129,6 +129,23 @@ final class LocalCluster implements ExtensionContext.Store.CloseableResource {
     return repo.resolve(".pulse/kubeconfig");
   }
 
+  /** The loopback port of a component, e.g. {@code METRICS_SERVER}, as the running cluster recorded it. */
+  int port(String component) throws IOException {
+    String key = "PULSE_" + component + "_PORT=";
+    return Files.readAllLines(repo.resolve(".pulse/ports.env")).stream()
+        .filter(line -> line.startsWith(key))
+        .map(line -> Integer.parseInt(line.substring(key.length()).trim()))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException(key + " missing from .pulse/ports.env"));
+  }
+
+  /** curl's options to talk to a server whose certificate the cluster CA signed, as the cluster admin. */
+  List<String> adminTls() {
+    Path pki = repo.resolve(".pulse/pki");
+    return List.of("--cacert", pki.resolve("ca.crt").toString(),
+        "--cert", pki.resolve("admin.crt").toString(), "--key", pki.resolve("admin.key").toString());
+  }
+
   Result kubectl(String... args) throws IOException, InterruptedException {
     return kubectlWithInput("", args);
   }
