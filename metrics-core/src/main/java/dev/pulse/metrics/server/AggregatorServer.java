@@ -330,13 +330,14 @@ public final class AggregatorServer {
       reply(ctx, openApi.answer(new OpenApi.Request(ctx.request().method().name(), path,
           ctx.queryParams().get("hash"), accept, ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH),
           ctx.request().getHeader(HttpHeaders.IF_MODIFIED_SINCE)), Instant.now()));
+    } else if ((path.equals(Index.VERSION) || path.equals(Index.VERSION + "/")) && get) {
+      reply(ctx, rawJson(200, version));
     } else if (path.equals(Index.VERSION) || path.equals(Index.VERSION + "/")) {
-      send(ctx, get ? new SharedLists.EncodedResponse(200, version)
-          : encode(path, new MetricsApi.Response(405, Status.methodNotAllowed())));
+      respond(ctx, new MetricsApi.Response(405, Status.methodNotAllowed()));
     } else if (request == null && Index.underRestRoot(path)) {
       respond(ctx, new MetricsApi.Response(404, Status.pathNotFound()));
     } else if (request == null) {
-      send(ctx, new SharedLists.EncodedResponse(Index.isIndex(path) ? 200 : 404, index.listing()));
+      reply(ctx, rawJson(Index.isIndex(path) ? 200 : 404, index.listing()));
     } else if (!get) {
       respond(ctx, new MetricsApi.Response(405, Status.methodNotAllowed()));
     } else if (request.isDiscovery() && request.path().equals("/apis") && Discovery.aggregatedRequested(accept)) {
@@ -398,27 +399,37 @@ public final class AggregatorServer {
     if (answered(ctx)) {
       return;
     }
-    long started = ctx.get(STARTED);
-    AccessAttributes attributes = ctx.get(ATTRIBUTES);
-    String resource = RequestLabels.resource(ctx.get(API_REQUEST));
     int code = response.status();
-    ctx.addEndHandler(v -> Timer.builder("pulse.api.request.duration")
-        .description("API requests by resource, verb and HTTP status")
-        .tags("resource", resource, "verb", RequestLabels.verb(attributes.verb()), "code", Integer.toString(code))
-        .publishPercentileHistogram()
-        .register(registry)
-        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+    timeOnEnd(ctx, code);
     ctx.response().setStatusCode(code)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader("X-Content-Type-Options", "nosniff");
     end(ctx, Buffer.buffer(response.body()));
   }
 
-  /** A document whose headers were decided with it (OpenAPI, aggregated discovery). */
+  private void timeOnEnd(RoutingContext ctx, int code) {
+    long started = ctx.get(STARTED);
+    AccessAttributes attributes = ctx.get(ATTRIBUTES);
+    String resource = RequestLabels.resource(ctx.get(API_REQUEST));
+    ctx.addEndHandler(v -> Timer.builder("pulse.api.request.duration")
+        .description("API requests by resource, verb and HTTP status")
+        .tags("resource", resource, "verb", RequestLabels.verb(attributes.verb()), "code", Integer.toString(code))
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+  }
+
+  /** The API server's raw JSON answers ({@code /version}, the path index): no nosniff, unlike API objects. */
+  private static Reply rawJson(int status, byte[] body) {
+    return new Reply(status, List.of(new Reply.Header(HttpHeaders.CONTENT_TYPE.toString(), "application/json")), body);
+  }
+
+  /** A document whose headers were decided with it (OpenAPI, aggregated discovery, raw JSON). */
   private void reply(RoutingContext ctx, Reply reply) {
     if (answered(ctx)) {
       return;
     }
+    timeOnEnd(ctx, reply.status());
     HttpServerResponse response = ctx.response().setStatusCode(reply.status());
     reply.headers().forEach(h -> response.headers().add(h.name(), h.value()));
     end(ctx, Buffer.buffer(reply.body()));

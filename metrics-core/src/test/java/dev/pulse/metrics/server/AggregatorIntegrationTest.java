@@ -504,6 +504,35 @@ class AggregatorIntegrationTest {
       }
     }
 
+    /** Over HTTP/2 Go resets the stream of a request whose path has a broken escape; the connection lives on. */
+    @Test
+    void resetsAnHttp2StreamWhosePathHasABrokenEscape() throws Exception {
+      Path[] files = frontProxyClient.writeTo(Files.createDirectories(tmp.resolve("h2-client")), "client");
+      io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+      try {
+        io.vertx.core.http.HttpClient h2 = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+            .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setSsl(true).setUseAlpn(true)
+            .setTrustAll(true).setVerifyHost(false)
+            .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                .setCertPath(files[0].toString()).setKeyPath(files[1].toString())));
+        CompletableFuture<Integer> broken = new CompletableFuture<>();
+        h2.request(io.vertx.core.http.HttpMethod.GET, pulse.aggregator.port(), "127.0.0.1",
+                V1BETA1 + "/namespaces/sh%zzop/pods")
+            .compose(request -> request.putHeader("X-Remote-User", "alice").send())
+            .onComplete(result -> broken.complete(result.succeeded() ? result.result().statusCode()
+                : result.cause() instanceof io.vertx.core.http.StreamResetException reset ? (int) -reset.getCode() : 0));
+        assertThat(broken.get(5, TimeUnit.SECONDS)).as("reset code, negated").isEqualTo(-1);
+
+        CompletableFuture<Integer> good = new CompletableFuture<>();
+        h2.request(io.vertx.core.http.HttpMethod.GET, pulse.aggregator.port(), "127.0.0.1", "/livez")
+            .compose(io.vertx.core.http.HttpClientRequest::send)
+            .onComplete(result -> good.complete(result.succeeded() ? result.result().statusCode() : 0));
+        assertThat(good.get(5, TimeUnit.SECONDS)).isEqualTo(200);
+      } finally {
+        vertx.close();
+      }
+    }
+
     @Test
     void servesOpenApiDocumentsThatClientsMayCacheByHash() throws Exception {
       JsonNode v2 = pulse.json("/openapi/v2");
