@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.metrics.api.AcceptClauses;
 import dev.pulse.metrics.api.ETags;
 import dev.pulse.metrics.api.Reply;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code /openapi/v2}, {@code /openapi/v3} and its group-version documents, answered as kube-openapi's
@@ -30,7 +32,8 @@ import java.util.TreeMap;
  * <p>The documents are metrics-server v0.8.0's, byte for byte except {@code info} (see
  * {@code openapi/README.md} next to them): they describe the same API, and kube-openapi builds them
  * from Go types Pulse does not have. Only JSON is produced; the protobuf forms are refused with 406,
- * which clients that list JSON as well get past.
+ * which clients that list JSON as well get past. {@code /openapi/v2} is gzipped for clients that take
+ * it, as kube-openapi's gzip handler does (kube-apiserver's downloader does).
  */
 public final class OpenApi {
 
@@ -49,10 +52,20 @@ public final class OpenApi {
   private static final DateTimeFormatter EXPIRES = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'",
       Locale.US).withZone(ZoneOffset.UTC);
 
-  /** A served document and its unquoted ETag. */
-  record Document(byte[] json, String etag) {
+  /** A served document, its unquoted ETag, and its gzipped bytes (null where kube-openapi never gzips). */
+  record Document(byte[] json, String etag, byte[] gzip) {
     static Document of(byte[] json) {
-      return new Document(json, ETags.sha512(json));
+      return new Document(json, ETags.sha512(json), null);
+    }
+
+    Document gzipped() {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(json.length / 4);
+      try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+        gzip.write(json);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return new Document(json, etag, out.toByteArray());
     }
   }
 
@@ -85,7 +98,7 @@ public final class OpenApi {
     for (String name : V3_DOCUMENTS) {
       v3.put(name, Document.of(resource("v3/" + name + ".json", info)));
     }
-    return new OpenApi(Document.of(resource("v2.json", info)), v3, lastModified);
+    return new OpenApi(Document.of(resource("v2.json", info)).gzipped(), v3, lastModified);
   }
 
   private static byte[] resource(String name, String info) {
@@ -109,8 +122,8 @@ public final class OpenApi {
   }
 
   /** The request's conditional and negotiation headers, as sent (null when absent). */
-  public record Request(String method, String path, String hash, String accept, String ifNoneMatch,
-      String ifModifiedSince) {}
+  public record Request(String method, String path, String hash, String accept, String acceptEncoding,
+      String ifNoneMatch, String ifModifiedSince) {}
 
   /** The answer to a request for which {@link #serves} is true. */
   public Reply answer(Request request, Instant now) {
@@ -132,6 +145,8 @@ public final class OpenApi {
    */
   private Reply negotiated(Request request, Instant now, Document document, boolean v3Group) {
     List<AcceptClauses.Clause> clauses = AcceptClauses.parse(request.accept());
+    // The gzip handler wrapping kube-openapi's v2 handler adds this to every answer, gzipped or not.
+    List<Reply.Header> varyEncoding = v3Group ? List.of() : List.of(new Reply.Header("Vary", "Accept-Encoding"));
     if (v3Group && clauses.isEmpty()) {
       return empty(200, List.of(new Reply.Header("Cache-Control", NO_CACHE)));
     }
@@ -142,7 +157,8 @@ public final class OpenApi {
       if (document == null) {
         return empty(200, List.of(new Reply.Header("Cache-Control", NO_CACHE)));
       }
-      List<Reply.Header> headers = new ArrayList<>(List.of(new Reply.Header("Vary", "Accept"),
+      List<Reply.Header> headers = new ArrayList<>(varyEncoding);
+      headers.addAll(List.of(new Reply.Header("Vary", "Accept"),
           new Reply.Header("Content-Type", "application/json"), new Reply.Header("ETag", quote(document.etag()))));
       String hash = request.hash();
       if (v3Group && hash != null && !hash.isEmpty()) {
@@ -160,7 +176,9 @@ public final class OpenApi {
       }
       return serveContent(request, document, headers);
     }
-    return empty(406, List.of(new Reply.Header("Vary", "Accept"), new Reply.Header("Cache-Control", NO_CACHE)));
+    List<Reply.Header> headers = new ArrayList<>(varyEncoding);
+    headers.addAll(List.of(new Reply.Header("Vary", "Accept"), new Reply.Header("Cache-Control", NO_CACHE)));
+    return empty(406, headers);
   }
 
   /**
@@ -186,7 +204,38 @@ public final class OpenApi {
       return empty(304, headers);
     }
     headers.add(new Reply.Header("Last-Modified", HTTP_DATE.format(lastModified)));
+    // A HEAD answer has no body to compress, and so is not marked compressed.
+    if (document.gzip() != null && !request.method().equals("HEAD") && acceptsGzip(request.acceptEncoding())) {
+      headers.add(new Reply.Header("Content-Encoding", "gzip"));
+      return new Reply(200, headers, document.gzip().clone());
+    }
     return new Reply(200, headers, document.json().clone());
+  }
+
+  /** The gzip handler's test: {@code gzip} listed with a quality above 0. */
+  private static boolean acceptsGzip(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    for (String coding : acceptEncoding.split(",")) {
+      String[] parts = coding.split(";");
+      if (!parts[0].trim().equalsIgnoreCase("gzip")) {
+        continue;
+      }
+      double q = 1;
+      for (int i = 1; i < parts.length; i++) {
+        String[] kv = parts[i].trim().split("=", 2);
+        if (kv.length == 2 && kv[0].trim().equals("q")) {
+          try {
+            q = Double.parseDouble(kv[1].trim());
+          } catch (NumberFormatException e) {
+            q = 0;
+          }
+        }
+      }
+      return q > 0;
+    }
+    return false;
   }
 
   /** HTTP's weak comparison over the header's list of tags, {@code *} matching anything. */

@@ -328,7 +328,8 @@ public final class AggregatorServer {
       end(ctx, Buffer.buffer(registry.scrape()));
     } else if (OpenApi.serves(path)) {
       reply(ctx, openApi.answer(new OpenApi.Request(ctx.request().method().name(), path,
-          ctx.queryParams().get("hash"), accept, ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH),
+          ctx.queryParams().get("hash"), accept, ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING),
+          ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH),
           ctx.request().getHeader(HttpHeaders.IF_MODIFIED_SINCE)), Instant.now()));
     } else if ((path.equals(Index.VERSION) || path.equals(Index.VERSION + "/")) && get) {
       reply(ctx, rawJson(200, version));

@@ -43,7 +43,7 @@ class OpenApiSchemaTest {
           new ContainerMetrics("sidecar", Map.of("cpu", "0", "memory", "1Ki"))));
 
   private static JsonNode document(String path) throws IOException {
-    return JSON.readTree(OPEN_API.answer(new OpenApi.Request("GET", path, null, null, null, null), Instant.EPOCH).body());
+    return JSON.readTree(OPEN_API.answer(new OpenApi.Request("GET", path, null, null, null, null, null), Instant.EPOCH).body());
   }
 
   private static JsonNode v2() throws IOException {
