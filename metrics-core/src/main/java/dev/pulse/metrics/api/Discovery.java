@@ -14,8 +14,12 @@ import java.util.Map;
  */
 public final class Discovery {
 
-  /** The media type of aggregated discovery; v2beta1 is no longer served (kube 1.33 removed it). */
-  public static final String AGGREGATED_JSON = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+  private static final String AGGREGATED_GROUP = "apidiscovery.k8s.io";
+  /** v2beta1 is no longer served: Kubernetes 1.33 removed it, and metrics-server v0.8.0 with it. */
+  private static final String AGGREGATED_VERSION = "v2";
+  private static final String AGGREGATED_KIND = "APIGroupDiscoveryList";
+  private static final String AGGREGATED_JSON = "application/json;g=" + AGGREGATED_GROUP + ";v=" + AGGREGATED_VERSION
+      + ";as=" + AGGREGATED_KIND;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, Object> AGGREGATED_BODY = aggregatedList();
@@ -41,8 +45,8 @@ public final class Discovery {
       if (!p.containsKey("as") && !p.containsKey("g") && !p.containsKey("v")) {
         return false;
       }
-      if ("apidiscovery.k8s.io".equals(p.get("g")) && "v2".equals(p.get("v"))
-          && "APIGroupDiscoveryList".equals(p.get("as"))) {
+      if (AGGREGATED_GROUP.equals(p.get("g")) && AGGREGATED_VERSION.equals(p.get("v"))
+          && AGGREGATED_KIND.equals(p.get("as"))) {
         return true;
       }
     }
@@ -106,7 +110,7 @@ public final class Discovery {
   }
 
   private static Map<String, Object> typed(Map<String, Object> list) {
-    Map<String, Object> typed = ordered("kind", "APIGroupDiscoveryList", "apiVersion", "apidiscovery.k8s.io/v2");
+    Map<String, Object> typed = ordered("kind", AGGREGATED_KIND, "apiVersion", AGGREGATED_GROUP + "/" + AGGREGATED_VERSION);
     typed.putAll(list);
     return typed;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.metrics.api.AcceptClauses;
 import dev.pulse.metrics.api.ETags;
 import dev.pulse.metrics.api.Reply;
+import dev.pulse.metrics.api.types.MetricsGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,8 +41,8 @@ public final class OpenApi {
   public static final String V2 = "/openapi/v2";
   public static final String V3 = "/openapi/v3";
   /** kube-openapi's names for the v3 documents: the path each one describes, without its leading '/'. */
-  public static final List<String> V3_DOCUMENTS = List.of("apis", "apis/metrics.k8s.io", "apis/metrics.k8s.io/v1beta1",
-      "version");
+  public static final List<String> V3_DOCUMENTS = List.of("apis", "apis/" + MetricsGroup.GROUP,
+      MetricsGroup.PATH.substring(1), "version");
 
   private static final String METRICS_SERVER_INFO = "\"info\":{\"title\":\"Kubernetes metrics-server\",\"version\":\"v0.8.0\"}";
   private static final String NO_CACHE = "no-cache, private";
