@@ -10,6 +10,9 @@ import java.util.List;
  */
 public record Reply(int status, List<Header> headers, byte[] body) {
 
+  /** The Cache-Control the API server's filter chain gives every answer that sets none of its own. */
+  public static final String NO_CACHE = "no-cache, private";
+
   public record Header(String name, String value) {}
 
   /** The first value of a header, or null. */

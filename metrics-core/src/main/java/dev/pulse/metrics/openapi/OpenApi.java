@@ -45,7 +45,6 @@ public final class OpenApi {
       MetricsGroup.PATH.substring(1), "version");
 
   private static final String METRICS_SERVER_INFO = "\"info\":{\"title\":\"Kubernetes metrics-server\",\"version\":\"v0.8.0\"}";
-  private static final String NO_CACHE = "no-cache, private";
   /** Go's {@code http.TimeFormat}. */
   private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'",
       Locale.US).withZone(ZoneOffset.UTC);
@@ -133,7 +132,7 @@ public final class OpenApi {
     }
     if (request.path().equals(V3)) {
       List<Reply.Header> headers = new ArrayList<>(List.of(new Reply.Header("ETag", quote(v3Index.etag())),
-          new Reply.Header("Content-Type", "application/json"), new Reply.Header("Cache-Control", NO_CACHE)));
+          new Reply.Header("Content-Type", "application/json"), new Reply.Header("Cache-Control", Reply.NO_CACHE)));
       return serveContent(request, v3Index, headers);
     }
     return negotiated(request, now, v3.get(request.path().substring(V3.length() + 1)), true);
@@ -149,14 +148,14 @@ public final class OpenApi {
     // The gzip handler wrapping kube-openapi's v2 handler adds this to every answer, gzipped or not.
     List<Reply.Header> varyEncoding = v3Group ? List.of() : List.of(new Reply.Header("Vary", "Accept-Encoding"));
     if (v3Group && clauses.isEmpty()) {
-      return empty(200, List.of(new Reply.Header("Cache-Control", NO_CACHE)));
+      return empty(200, List.of(new Reply.Header("Cache-Control", Reply.NO_CACHE)));
     }
     for (AcceptClauses.Clause clause : clauses) {
       if (!clause.admits("application", "json")) {
         continue;
       }
       if (document == null) {
-        return empty(200, List.of(new Reply.Header("Cache-Control", NO_CACHE)));
+        return empty(200, List.of(new Reply.Header("Cache-Control", Reply.NO_CACHE)));
       }
       List<Reply.Header> headers = new ArrayList<>(varyEncoding);
       headers.addAll(List.of(new Reply.Header("Vary", "Accept"),
@@ -166,19 +165,19 @@ public final class OpenApi {
         if (!hash.equals(document.etag())) {
           String name = request.path().substring(V3.length() + 1);
           headers.add(new Reply.Header("Location", hashUrl(name, document.etag())));
-          headers.add(new Reply.Header("Cache-Control", NO_CACHE));
+          headers.add(new Reply.Header("Cache-Control", Reply.NO_CACHE));
           return empty(301, headers);
         }
         // The URL names these exact bytes: any cache may keep them for as long as HTTP allows.
         headers.add(new Reply.Header("Cache-Control", "public, immutable"));
         headers.add(new Reply.Header("Expires", EXPIRES.format(now.atZone(ZoneOffset.UTC).plusYears(1))));
       } else {
-        headers.add(new Reply.Header("Cache-Control", NO_CACHE));
+        headers.add(new Reply.Header("Cache-Control", Reply.NO_CACHE));
       }
       return serveContent(request, document, headers);
     }
     List<Reply.Header> headers = new ArrayList<>(varyEncoding);
-    headers.addAll(List.of(new Reply.Header("Vary", "Accept"), new Reply.Header("Cache-Control", NO_CACHE)));
+    headers.addAll(List.of(new Reply.Header("Vary", "Accept"), new Reply.Header("Cache-Control", Reply.NO_CACHE)));
     return empty(406, headers);
   }
 

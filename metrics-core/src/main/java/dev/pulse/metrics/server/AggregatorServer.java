@@ -191,6 +191,7 @@ public final class AggregatorServer {
           : path.startsWith(root + "/") ? health.evaluate(path.substring(root.length() + 1)) : Optional.empty();
       if (result.isPresent()) {
         HttpServerResponse response = ctx.response().setStatusCode(result.get().status())
+            .putHeader(HttpHeaders.CACHE_CONTROL, Reply.NO_CACHE)
             .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
         if (result.get().nosniff()) {
           response.putHeader("X-Content-Type-Options", "nosniff");
@@ -422,7 +423,8 @@ public final class AggregatorServer {
 
   /** The API server's raw JSON answers ({@code /version}, the path index): no nosniff, unlike API objects. */
   private static Reply rawJson(int status, byte[] body) {
-    return new Reply(status, List.of(new Reply.Header(HttpHeaders.CONTENT_TYPE.toString(), "application/json")), body);
+    return new Reply(status, List.of(new Reply.Header(HttpHeaders.CACHE_CONTROL.toString(), Reply.NO_CACHE),
+        new Reply.Header(HttpHeaders.CONTENT_TYPE.toString(), "application/json")), body);
   }
 
   /** A document whose headers were decided with it (OpenAPI, aggregated discovery, raw JSON). */
