@@ -332,9 +332,10 @@ public final class AggregatorServer {
           ctx.queryParams().get("hash"), accept, ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING),
           ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH),
           ctx.request().getHeader(HttpHeaders.IF_MODIFIED_SINCE)), Instant.now()));
-    } else if ((path.equals(Index.VERSION) || path.equals(Index.VERSION + "/")) && get) {
+    } else if (Index.isVersion(path) && get) {
       reply(ctx, rawJson(200, version));
-    } else if (path.equals(Index.VERSION) || path.equals(Index.VERSION + "/")) {
+    } else if (Index.isVersion(path)) {
+      // go-restful routes /version for GET only.
       respond(ctx, new MetricsApi.Response(405, Status.methodNotAllowed()));
     } else if (request == null && Index.underRestRoot(path)) {
       respond(ctx, new MetricsApi.Response(404, Status.pathNotFound()));

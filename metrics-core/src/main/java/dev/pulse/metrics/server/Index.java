@@ -13,7 +13,7 @@ import java.util.Map;
  */
 final class Index {
 
-  static final String VERSION = "/version";
+  private static final String VERSION = "/version";
   static final String METRICS = "/metrics";
   private static final List<String> REST_ROOTS = List.of("/apis/" + MetricsGroup.GROUP, VERSION);
 
@@ -39,6 +39,11 @@ final class Index {
   /** Whether the path is the index itself rather than a path nothing serves. */
   static boolean isIndex(String path) {
     return path.equals("/") || path.equals("/index.html");
+  }
+
+  /** {@code /version}, which go-restful also answers with the trailing slash. */
+  static boolean isVersion(String path) {
+    return path.equals(VERSION) || path.equals(VERSION + "/");
   }
 
   /** Whether an unserved path lies under a REST prefix, whose 404 is a Status rather than the listing. */

@@ -65,6 +65,14 @@ class IndexTest {
   }
 
   @Test
+  void versionIsServedWithAndWithoutTheTrailingSlash() {
+    assertThat(Index.isVersion("/version")).isTrue();
+    assertThat(Index.isVersion("/version/")).isTrue();
+    assertThat(Index.isVersion("/version/x")).isFalse();
+    assertThat(Index.isVersion("/versions")).isFalse();
+  }
+
+  @Test
   void theRootIsTheIndex() {
     assertThat(Index.isIndex("/")).isTrue();
     assertThat(Index.isIndex("/index.html")).isTrue();
