@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -197,16 +198,17 @@ public final class Aggregator implements AutoCloseable {
    */
   private static AggregatorServer.Probes probes(Scraper scraper, MetricsStore store, Duration resolution) {
     long maxTickAge = resolution.toMillis() * 3 / 2;
-    Health livez = new Health("livez")
-        .add("ping", () -> null)
-        .add("metric-collection-timely", () -> {
-          long age = System.currentTimeMillis() - scraper.lastCycleStartMillis();
-          return age <= maxTickAge ? null : "last scrape cycle started " + age + "ms ago, more than " + maxTickAge + "ms";
-        });
+    Supplier<String> timely = () -> {
+      long age = System.currentTimeMillis() - scraper.lastCycleStartMillis();
+      return age <= maxTickAge ? null : "last scrape cycle started " + age + "ms ago, more than " + maxTickAge + "ms";
+    };
+    // healthz is the older name of livez: the same checks, answered under its own name.
+    Health livez = new Health("livez").add("ping", () -> null).add("metric-collection-timely", timely);
+    Health healthz = new Health("healthz").add("ping", () -> null).add("metric-collection-timely", timely);
     Health readyz = new Health("readyz")
         .add("ping", () -> null)
         .add("metric-storage-ready", () -> store.ready() ? null : "no metrics to serve yet");
-    return new AggregatorServer.Probes(livez, readyz, livez);
+    return new AggregatorServer.Probes(livez, readyz, healthz);
   }
 
   @Override

@@ -2,15 +2,19 @@ package dev.pulse.metrics.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulse.metrics.Version;
 import dev.pulse.metrics.api.ApiRequest;
+import dev.pulse.metrics.api.Discovery;
 import dev.pulse.metrics.api.MetricsApi;
 import dev.pulse.metrics.api.Output;
+import dev.pulse.metrics.api.Reply;
 import dev.pulse.metrics.api.types.Status;
 import dev.pulse.metrics.api.types.MetricsGroup;
 import dev.pulse.metrics.auth.AccessAttributes;
 import dev.pulse.metrics.auth.AccessControl;
 import dev.pulse.metrics.auth.AuthRequest;
 import dev.pulse.metrics.auth.Authentication;
+import dev.pulse.metrics.openapi.OpenApi;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -20,12 +24,15 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,17 +54,24 @@ import org.slf4j.LoggerFactory;
 public final class AggregatorServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(AggregatorServer.class);
+  private static final String PATH = "pulse.path";
   private static final String API_REQUEST = "pulse.apiRequest";
   private static final String ATTRIBUTES = "pulse.attributes";
   private static final String STARTED = "pulse.started";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The HTTP/2 error code Go's server resets a stream with when its request line is malformed. */
+  private static final long HTTP2_PROTOCOL_ERROR = 0x1;
   /** A shared list is let go of once its second is over (and its last requests were answered). */
   private static final long SHARED_LIST_LIFETIME_MILLIS = 2_000;
   /** kube-apiserver's advice to a client refused by the in-flight limit. */
   private static final int RETRY_AFTER_SECONDS = 1;
 
   /** The three Kubernetes-style health endpoints. */
-  record Probes(Health livez, Health readyz, Health healthz) {}
+  record Probes(Health livez, Health readyz, Health healthz) {
+    List<Health> all() {
+      return List.of(livez, readyz, healthz);
+    }
+  }
 
   private final Vertx vertx;
   private final MetricsApi api;
@@ -65,6 +79,9 @@ public final class AggregatorServer {
   private final Probes probes;
   private final ClientLimits limits;
   private final PrometheusMeterRegistry registry;
+  private final Index index;
+  private final OpenApi openApi = OpenApi.load(Version.current(), Instant.now());
+  private final byte[] version = IndentedJson.write(VersionInfo.current(Version.current()));
   private final AtomicReference<ServingCertificate> certificate = new AtomicReference<>();
   private final SharedLists sharedLists = new SharedLists();
   private HttpServer server;
@@ -78,6 +95,7 @@ public final class AggregatorServer {
     this.probes = probes;
     this.limits = limits;
     this.registry = registry;
+    this.index = new Index(probes.all());
   }
 
   /** Listens; the future carries the bound port (useful with port 0). */
@@ -85,16 +103,12 @@ public final class AggregatorServer {
     certificate.set(cert);
     Router router = Router.router(vertx);
     router.route().handler(this::track);
-    router.get("/livez").handler(ctx -> probe(ctx, probes.livez()));
-    router.get("/readyz").handler(ctx -> probe(ctx, probes.readyz()));
-    router.get("/healthz").handler(ctx -> probe(ctx, probes.healthz()));
+    router.route().handler(this::decodePath);
+    router.route().handler(this::probe);
     router.route().handler(this::describe);
     router.route().handler(this::admit);
     router.route().handler(this::authenticate);
     router.route().handler(this::authorize);
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-        .end(registry.scrape()));
     router.route().handler(this::serve);
     server = vertx.createHttpServer(limits.apply(Tls.serverOptions(cert)))
         .connectionHandler(limits::connected)
@@ -139,12 +153,54 @@ public final class AggregatorServer {
         .onFailure(e -> LOG.warn("cannot read serving certificate {}: {}", certFile, e.toString())));
   }
 
-  private static void probe(RoutingContext ctx, Health health) {
-    Health.Result result = health.evaluate(ctx.queryParams().contains("verbose"));
-    ctx.response().setStatusCode(result.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .end(result.body());
+  /**
+   * The path as Go's net/http decodes it, which every later stage routes and authorizes by. A broken
+   * escape is refused as Go refuses it: 400 and a closed connection, or a reset HTTP/2 stream.
+   */
+  private void decodePath(RoutingContext ctx) {
+    String path;
+    try {
+      path = RequestPaths.decode(ctx.request().path());
+    } catch (IllegalArgumentException e) {
+      if (ctx.request().version() == HttpVersion.HTTP_2) {
+        ctx.response().reset(HTTP2_PROTOCOL_ERROR);
+      } else {
+        HttpConnection connection = ctx.request().connection();
+        ctx.response().setStatusCode(400)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+            .putHeader(HttpHeaders.CONNECTION, "close")
+            .end("400 Bad Request")
+            .onComplete(v -> connection.close());
+      }
+      return;
+    }
+    ctx.put(PATH, path);
+    ctx.next();
+  }
+
+  /**
+   * {@code /livez}, {@code /readyz}, {@code /healthz} and each of their checks, for any method and
+   * without credentials: a kubelet probes them. A check Pulse does not have goes on to the 404 listing.
+   */
+  private void probe(RoutingContext ctx) {
+    String path = ctx.get(PATH);
+    for (Health health : probes.all()) {
+      String root = "/" + health.endpoint();
+      Optional<Health.Result> result = path.equals(root)
+          ? Optional.of(health.evaluate(ctx.queryParams().contains("verbose")))
+          : path.startsWith(root + "/") ? health.evaluate(path.substring(root.length() + 1)) : Optional.empty();
+      if (result.isPresent()) {
+        HttpServerResponse response = ctx.response().setStatusCode(result.get().status())
+            .putHeader(HttpHeaders.CACHE_CONTROL, Reply.NO_CACHE)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+        if (result.get().nosniff()) {
+          response.putHeader("X-Content-Type-Options", "nosniff");
+        }
+        end(ctx, Buffer.buffer(result.get().body()));
+        return;
+      }
+    }
+    ctx.next();
   }
 
   /** Every request, probes too, keeps its connection from the header-read and idle timeouts while it lasts. */
@@ -192,12 +248,13 @@ public final class AggregatorServer {
     ctx.put(STARTED, System.nanoTime());
     Map<String, String> query = new HashMap<>();
     ctx.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
-    Optional<ApiRequest> request = ApiRequest.parse(ctx.request().path(), query);
+    String path = ctx.get(PATH);
+    Optional<ApiRequest> request = ApiRequest.parse(path, query);
     String verb = verb(ctx.request().method(), request.orElse(null));
     AccessAttributes attributes = request.filter(r -> !r.isDiscovery())
         .map(r -> new AccessAttributes(null, verb, r.path(), MetricsGroup.GROUP, MetricsGroup.VERSION,
             r.resource().path, r.namespace(), r.name()))
-        .orElse(AccessAttributes.nonResource(null, verb, ctx.request().path()));
+        .orElse(AccessAttributes.nonResource(null, verb, path));
     request.ifPresent(r -> ctx.put(API_REQUEST, r));
     ctx.put(ATTRIBUTES, attributes);
     ctx.next();
@@ -240,7 +297,7 @@ public final class AggregatorServer {
   /** May they: a SubjectAccessReview, unless the path is always allowed; 403 names what was refused. */
   private void authorize(RoutingContext ctx) {
     AccessAttributes attributes = ctx.get(ATTRIBUTES);
-    if (access.alwaysAllowed(ctx.request().path())) {
+    if (access.alwaysAllowed(ctx.get(PATH))) {
       ctx.next();
       return;
     }
@@ -263,13 +320,32 @@ public final class AggregatorServer {
 
   /** The answer, or the API server's answer for a path or method Pulse does not serve. */
   private void serve(RoutingContext ctx) {
+    String path = ctx.get(PATH);
     ApiRequest request = ctx.get(API_REQUEST);
-    if (request == null) {
-      respond(ctx, new MetricsApi.Response(404, Status.pathNotFound()));
-    } else if (ctx.request().method() != HttpMethod.GET) {
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    boolean get = ctx.request().method() == HttpMethod.GET;
+    if (path.equals(Index.METRICS)) {
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+      end(ctx, Buffer.buffer(registry.scrape()));
+    } else if (OpenApi.serves(path)) {
+      reply(ctx, openApi.answer(new OpenApi.Request(ctx.request().method().name(), path,
+          ctx.queryParams().get("hash"), accept, ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING),
+          ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH),
+          ctx.request().getHeader(HttpHeaders.IF_MODIFIED_SINCE)), Instant.now()));
+    } else if (Index.isVersion(path) && get) {
+      reply(ctx, rawJson(200, version));
+    } else if (Index.isVersion(path)) {
+      // go-restful routes /version for GET only.
       respond(ctx, new MetricsApi.Response(405, Status.methodNotAllowed()));
+    } else if (request == null && Index.underRestRoot(path)) {
+      respond(ctx, new MetricsApi.Response(404, Status.pathNotFound()));
+    } else if (request == null) {
+      reply(ctx, rawJson(Index.isIndex(path) ? 200 : 404, index.listing()));
+    } else if (!get) {
+      respond(ctx, new MetricsApi.Response(405, Status.methodNotAllowed()));
+    } else if (request.isDiscovery() && request.path().equals("/apis") && Discovery.aggregatedRequested(accept)) {
+      reply(ctx, Discovery.aggregated(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH)));
     } else {
-      String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
       Output output = SharedLists.shareable(request) ? Output.negotiate(accept) : null;
       if (output == null) {
         respond(ctx, api.serve(request, accept));
@@ -326,20 +402,57 @@ public final class AggregatorServer {
     if (answered(ctx)) {
       return;
     }
+    int code = response.status();
+    timeOnEnd(ctx, code);
+    ctx.response().setStatusCode(code)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader("X-Content-Type-Options", "nosniff");
+    end(ctx, Buffer.buffer(response.body()));
+  }
+
+  private void timeOnEnd(RoutingContext ctx, int code) {
     long started = ctx.get(STARTED);
     AccessAttributes attributes = ctx.get(ATTRIBUTES);
     String resource = RequestLabels.resource(ctx.get(API_REQUEST));
-    int code = response.status();
     ctx.addEndHandler(v -> Timer.builder("pulse.api.request.duration")
         .description("API requests by resource, verb and HTTP status")
         .tags("resource", resource, "verb", RequestLabels.verb(attributes.verb()), "code", Integer.toString(code))
         .publishPercentileHistogram()
         .register(registry)
         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
-    ctx.response().setStatusCode(code)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .end(Buffer.buffer(response.body()));
+  }
+
+  /** The API server's raw JSON answers ({@code /version}, the path index): no nosniff, unlike API objects. */
+  private static Reply rawJson(int status, byte[] body) {
+    return new Reply(status, List.of(new Reply.Header(HttpHeaders.CACHE_CONTROL.toString(), Reply.NO_CACHE),
+        new Reply.Header(HttpHeaders.CONTENT_TYPE.toString(), "application/json")), body);
+  }
+
+  /** A document whose headers were decided with it (OpenAPI, aggregated discovery, raw JSON). */
+  private void reply(RoutingContext ctx, Reply reply) {
+    if (answered(ctx)) {
+      return;
+    }
+    timeOnEnd(ctx, reply.status());
+    HttpServerResponse response = ctx.response().setStatusCode(reply.status());
+    reply.headers().forEach(h -> response.headers().add(h.name(), h.value()));
+    end(ctx, Buffer.buffer(reply.body()));
+  }
+
+  /**
+   * Ends the response with its body, or, for HEAD, with the headers a GET would get and no body.
+   * Vert.x drops the body of a HEAD answer over HTTP/1.1 but sends it over HTTP/2, where DATA on a
+   * HEAD stream is malformed (RFC 9113 8.1.1) and clients reset the stream with PROTOCOL_ERROR.
+   */
+  private static void end(RoutingContext ctx, Buffer body) {
+    if (ctx.request().method() != HttpMethod.HEAD) {
+      ctx.response().end(body);
+      return;
+    }
+    if (ctx.response().getStatusCode() != 304) {
+      ctx.response().putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
+    }
+    ctx.response().end();
   }
 
 }

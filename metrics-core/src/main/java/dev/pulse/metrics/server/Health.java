@@ -1,12 +1,15 @@
 package dev.pulse.metrics.server;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * A named set of checks rendered as Kubernetes health endpoints do: {@code ok}, or one line per
- * check ({@code [+]name ok} / {@code [-]name failed: reason}) with {@code ?verbose} or on failure.
+ * check ({@code [+]name ok} / {@code [-]name failed: reason}) with {@code ?verbose} or on failure;
+ * each check also alone at {@code /<endpoint>/<check>}.
  */
 final class Health {
 
@@ -23,8 +26,32 @@ final class Health {
     return this;
   }
 
-  /** The HTTP status and text body for one probe. */
-  record Result(int status, String body) {}
+  /**
+   * The HTTP status and text body for one probe.
+   *
+   * @param nosniff whether Go's handler sends {@code X-Content-Type-Options: nosniff}: the whole
+   *     endpoint always does, one check only when it fails ({@code http.Error} sets it)
+   */
+  record Result(int status, String body, boolean nosniff) {}
+
+  String endpoint() {
+    return endpoint;
+  }
+
+  List<String> checkNames() {
+    return List.copyOf(checks.keySet());
+  }
+
+  /** One check alone, as the API server answers {@code /livez/<check>}; empty for a check it does not have. */
+  Optional<Result> evaluate(String check) {
+    Supplier<String> probe = checks.get(check);
+    if (probe == null) {
+      return Optional.empty();
+    }
+    String problem = probe.get();
+    return Optional.of(problem == null ? new Result(200, "ok", false)
+        : new Result(500, "internal server error: " + problem + "\n", true));
+  }
 
   Result evaluate(boolean verbose) {
     StringBuilder lines = new StringBuilder();
@@ -39,8 +66,8 @@ final class Health {
       }
     }
     if (healthy) {
-      return new Result(200, verbose ? lines + endpoint + " check passed\n" : "ok");
+      return new Result(200, verbose ? lines + endpoint + " check passed\n" : "ok", true);
     }
-    return new Result(500, lines + endpoint + " check failed\n");
+    return new Result(500, lines + endpoint + " check failed\n", true);
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulse.metrics.Version;
 import dev.pulse.metrics.config.AggregatorOptions;
 import dev.pulse.metrics.testing.FakeKubelets;
 import dev.pulse.metrics.testing.FakeKubelets.Behaviour;
@@ -36,6 +37,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -420,6 +422,177 @@ class AggregatorIntegrationTest {
         assertThat(response.statusCode()).as(probe).isEqualTo(200);
         assertThat(response.body()).as(probe).isEqualTo("ok");
       }
+    }
+
+    @Test
+    void answersEachHealthCheckAloneAndListsPathsForUnknownOnes() throws Exception {
+      HttpClient anonymous = HttpClient.newBuilder().sslContext(servingCa.trustingContext()).build();
+      for (String check : List.of("/livez/ping", "/livez/metric-collection-timely", "/readyz/ping",
+          "/readyz/metric-storage-ready", "/healthz/ping", "/healthz/metric-collection-timely")) {
+        HttpResponse<String> response = send(anonymous, pulse.uri(check), Map.of());
+        assertThat(response.statusCode()).as(check).isEqualTo(200);
+        assertThat(response.body()).as(check).isEqualTo("ok");
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
+      }
+      assertThat(pulse.get("/healthz?verbose").body()).endsWith("healthz check passed\n");
+
+      HttpResponse<String> unknown = pulse.get("/readyz/nope");
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(JSON.readTree(unknown.body()).path("paths")).contains(JSON.readTree("\"/readyz/ping\""),
+          JSON.readTree("\"/openapi/v3\""), JSON.readTree("\"/version\""));
+      assertThat(pulse.get("/").statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(pulse.get("/").body())).isEqualTo(JSON.readTree(unknown.body()));
+      assertStatus(pulse.get("/apis/metrics.k8s.io/v1"), 404, """
+          {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",
+           "message":"the server could not find the requested resource","reason":"NotFound","details":{},"code":404}""");
+    }
+
+    /** Vert.x sent HEAD answers' bodies over HTTP/2, and clients reset the stream; now both protocols agree. */
+    @Test
+    void answersHeadTheSameOverHttp1AndHttp2() throws Exception {
+      HttpClient h1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .sslContext(servingCa.trustingContext(frontProxyClient)).build();
+      HttpClient h2 = pulse.newClient();
+      for (String path : List.of(V1BETA1 + "/nodes", "/apis", "/livez", "/readyz/ping", "/openapi/v2", "/version")) {
+        HttpResponse<String> get = pulse.get(path);
+        List<HttpResponse<String>> heads = new ArrayList<>();
+        for (HttpClient http : List.of(h1, h2)) {
+          HttpRequest.Builder head = HttpRequest.newBuilder(pulse.uri(path)).method("HEAD", HttpRequest.BodyPublishers.noBody());
+          AS_ALICE.forEach(head::header);
+          heads.add(http.send(head.build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        assertThat(heads.get(0).version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        assertThat(heads.get(1).version()).isEqualTo(HttpClient.Version.HTTP_2);
+        for (HttpResponse<String> head : heads) {
+          // metrics-server: 405 for HEAD on REST paths (go-restful routes GET only), 200 elsewhere.
+          int expected = path.startsWith("/apis") || path.equals("/version") ? 405 : 200;
+          assertThat(head.statusCode()).as("HEAD %s over %s", path, head.version()).isEqualTo(expected);
+          assertThat(head.body()).isEmpty();
+          assertThat(head.headers().firstValue("Content-Type")).as(path)
+              .isEqualTo(expected == 200 ? get.headers().firstValue("Content-Type") : Optional.of("application/json"));
+          if (expected == 200) {
+            assertThat(head.headers().firstValueAsLong("Content-Length")).as(path)
+                .hasValue(get.body().getBytes(StandardCharsets.UTF_8).length);
+          }
+        }
+        assertThat(heads.get(1).headers().firstValue("Content-Length"))
+            .isEqualTo(heads.get(0).headers().firstValue("Content-Length"));
+      }
+    }
+
+    /** Go decodes the whole path before routing: metrics-server lists shop's pods for sh%6fp, and so does Pulse. */
+    @Test
+    void decodesEscapedPathsBeforeServingAndAuthorizing() throws Exception {
+      JsonNode escaped = pulse.json(V1BETA1 + "/namespaces/sh%6fp/pods");
+      assertThat(namespacedNames(escaped)).isNotEmpty().allMatch(name -> name.startsWith("shop/"))
+          .containsExactlyElementsOf(namespacedNames(pulse.json(V1BETA1 + "/namespaces/shop/pods")));
+      // Authorized as the namespace it names, never as the escaped text.
+      assertThat(apiServer.reviews()).filteredOn(review -> review.getResourceAttributes() != null)
+          .noneMatch(review -> review.getResourceAttributes().getNamespace() != null
+              && review.getResourceAttributes().getNamespace().contains("%"))
+          .anySatisfy(review -> assertThat(Arrays.asList(review.getResourceAttributes().getVerb(),
+              review.getResourceAttributes().getNamespace())).containsExactly("list", "shop"));
+      assertThat(pulse.json(V1BETA1 + "/nodes/node%2Da").path("metadata").path("name").asText()).isEqualTo("node-a");
+      // %2F is a '/' like any other once decoded: no such path.
+      assertThat(pulse.get(V1BETA1 + "/namespaces/sh%2Fop/pods").statusCode()).isEqualTo(404);
+
+      // A broken escape: Go's 400 and a closed connection, before any handler.
+      try (SSLSocket socket = pulse.rawConnection()) {
+        String head = http1Get(socket, V1BETA1 + "/namespaces/sh%zzop/pods");
+        assertThat(head).startsWith("HTTP/1.1 400 Bad Request\r\n").containsIgnoringCase("connection: close");
+        millisUntilClosed(socket, System.nanoTime());
+      }
+    }
+
+    /** Over HTTP/2 Go resets the stream of a request whose path has a broken escape; the connection lives on. */
+    @Test
+    void resetsAnHttp2StreamWhosePathHasABrokenEscape() throws Exception {
+      Path[] files = frontProxyClient.writeTo(Files.createDirectories(tmp.resolve("h2-client")), "client");
+      io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+      try {
+        io.vertx.core.http.HttpClient h2 = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+            .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setSsl(true).setUseAlpn(true)
+            .setTrustAll(true).setVerifyHost(false)
+            .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                .setCertPath(files[0].toString()).setKeyPath(files[1].toString())));
+        CompletableFuture<Integer> broken = new CompletableFuture<>();
+        h2.request(io.vertx.core.http.HttpMethod.GET, pulse.aggregator.port(), "127.0.0.1",
+                V1BETA1 + "/namespaces/sh%zzop/pods")
+            .compose(request -> request.putHeader("X-Remote-User", "alice").send())
+            .onComplete(result -> broken.complete(result.succeeded() ? result.result().statusCode()
+                : result.cause() instanceof io.vertx.core.http.StreamResetException reset ? (int) -reset.getCode() : 0));
+        assertThat(broken.get(5, TimeUnit.SECONDS)).as("reset code, negated").isEqualTo(-1);
+
+        CompletableFuture<Integer> good = new CompletableFuture<>();
+        h2.request(io.vertx.core.http.HttpMethod.GET, pulse.aggregator.port(), "127.0.0.1", "/livez")
+            .compose(io.vertx.core.http.HttpClientRequest::send)
+            .onComplete(result -> good.complete(result.succeeded() ? result.result().statusCode() : 0));
+        assertThat(good.get(5, TimeUnit.SECONDS)).isEqualTo(200);
+      } finally {
+        vertx.close();
+      }
+    }
+
+    @Test
+    void servesOpenApiDocumentsThatClientsMayCacheByHash() throws Exception {
+      JsonNode v2 = pulse.json("/openapi/v2");
+      assertThat(v2.path("swagger").asText()).isEqualTo("2.0");
+      assertThat(v2.path("definitions").has("io.k8s.metrics.pkg.apis.metrics.v1beta1.PodMetrics")).isTrue();
+
+      String url = pulse.json("/openapi/v3").at("/paths/apis~1metrics.k8s.io~1v1beta1/serverRelativeURL").asText();
+      assertThat(url).startsWith("/openapi/v3/apis/metrics.k8s.io/v1beta1?hash=");
+      HttpResponse<String> hashed = pulse.get(url, "application/json");
+      assertThat(hashed.statusCode()).isEqualTo(200);
+      assertThat(hashed.headers().firstValue("Cache-Control")).hasValue("public, immutable");
+      assertThat(hashed.headers().firstValue("Expires")).isPresent();
+      String etag = hashed.headers().firstValue("ETag").orElseThrow();
+      assertThat(etag).isEqualTo("\"" + url.substring(url.indexOf("=") + 1) + "\"");
+      assertThat(JSON.readTree(hashed.body()).path("paths").has(V1BETA1 + "/nodes")).isTrue();
+
+      Map<String, String> revalidate = new LinkedHashMap<>(AS_ALICE);
+      revalidate.put("If-None-Match", etag);
+      HttpResponse<String> notModified = send(pulse.newClient(), pulse.uri("/openapi/v3/apis/metrics.k8s.io/v1beta1"),
+          revalidate);
+      assertThat(notModified.statusCode()).isEqualTo(304);
+      assertThat(notModified.headers().firstValue("Cache-Control")).hasValue("no-cache, private");
+
+      HttpResponse<String> stale = pulse.get("/openapi/v3/apis/metrics.k8s.io/v1beta1?hash=0123", "application/json");
+      assertThat(stale.statusCode()).isEqualTo(301);
+      assertThat(stale.headers().firstValue("Location")).hasValue(url);
+    }
+
+    @Test
+    void servesAggregatedDiscoveryToTheAggregationLayer() throws Exception {
+      String accept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
+          + "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
+      HttpResponse<String> aggregated = pulse.get("/apis", accept);
+      assertThat(aggregated.statusCode()).isEqualTo(200);
+      assertThat(aggregated.headers().firstValue("Content-Type"))
+          .hasValue("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
+      assertThat(aggregated.headers().firstValue("Vary")).hasValue("Accept");
+      JsonNode list = JSON.readTree(aggregated.body());
+      assertThat(list.path("kind").asText()).isEqualTo("APIGroupDiscoveryList");
+      assertThat(list.at("/items/0/versions/0/resources").findValuesAsText("resource")).containsExactly("nodes", "pods");
+
+      Map<String, String> revalidate = new LinkedHashMap<>(AS_ALICE);
+      revalidate.put("Accept", accept);
+      revalidate.put("If-None-Match", aggregated.headers().firstValue("ETag").orElseThrow());
+      assertThat(send(pulse.newClient(), pulse.uri("/apis"), revalidate).statusCode()).isEqualTo(304);
+
+      assertThat(pulse.json("/apis", "application/json").path("kind").asText()).isEqualTo("APIGroupList");
+      assertThat(pulse.json("/apis/metrics.k8s.io", accept).path("kind").asText()).isEqualTo("APIGroup");
+    }
+
+    @Test
+    void servesItsVersionToThoseTheApiServerAllows() throws Exception {
+      JsonNode version = pulse.json("/version");
+      assertThat(version.path("gitVersion").asText()).isEqualTo("v" + Version.current());
+      assertThat(version.path("platform").asText()).contains("/");
+      assertThat(apiServer.reviews()).filteredOn(review -> review.getNonResourceAttributes() != null).anySatisfy(review -> {
+        assertThat(review.getUser()).isEqualTo("alice");
+        assertThat(review.getNonResourceAttributes().getPath()).isEqualTo("/version");
+        assertThat(review.getNonResourceAttributes().getVerb()).isEqualTo("get");
+      });
     }
 
     @Test
