@@ -1,7 +1,9 @@
 package dev.pulse.metrics.api;
 
+import dev.pulse.metrics.api.types.GoDurations;
 import dev.pulse.metrics.api.types.ObjectMeta;
 import dev.pulse.metrics.api.types.Table;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,7 @@ final class Tables {
   enum IncludeObject { NONE, METADATA, OBJECT }
 
   /** One row's data: the served object and the numbers its cells show. */
-  record Item(ObjectMeta meta, Object object, long cpuNanocores, long memoryBytes, String window) {}
+  record Item(ObjectMeta meta, Object object, long cpuNanocores, long memoryBytes, Duration window) {}
 
   private static final List<Table.Column> COLUMNS = List.of(
       new Table.Column("Name", "string", "name", "Name of the resource", 0),
@@ -47,7 +49,7 @@ final class Tables {
     List<Table.Row> rows = new ArrayList<>(items.size());
     for (Item item : items) {
       List<Object> cells = List.of(item.meta().name(), Quantities.cpu(item.cpuNanocores()),
-          Quantities.memory(item.memoryBytes()), item.window());
+          Quantities.memory(item.memoryBytes()), GoDurations.format(item.window()));
       Object rowObject = switch (include) {
         case NONE -> null;
         case OBJECT -> item.object();

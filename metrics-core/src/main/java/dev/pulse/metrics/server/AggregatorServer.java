@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.metrics.api.ApiRequest;
 import dev.pulse.metrics.api.MetricsApi;
 import dev.pulse.metrics.api.Output;
+import dev.pulse.metrics.api.representation.MediaType;
+import dev.pulse.metrics.api.representation.ProtobufEncoding;
+import dev.pulse.metrics.api.representation.YamlEncoding;
 import dev.pulse.metrics.api.types.Status;
 import dev.pulse.metrics.api.types.MetricsGroup;
 import dev.pulse.metrics.auth.AccessAttributes;
@@ -162,7 +165,7 @@ public final class AggregatorServer {
   private void admit(RoutingContext ctx) {
     if (!limits.admit()) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
-      respond(ctx, new MetricsApi.Response(429, Status.tooManyRequests(RETRY_AFTER_SECONDS)));
+      respond(ctx, MetricsApi.Response.error(Status.tooManyRequests(RETRY_AFTER_SECONDS), MediaType.JSON));
       return;
     }
     long deadline = vertx.setTimer(limits.requestTimeoutMillis(), id -> timedOut(ctx));
@@ -179,7 +182,7 @@ public final class AggregatorServer {
    */
   private void timedOut(RoutingContext ctx) {
     limits.timedOut();
-    respond(ctx, new MetricsApi.Response(504, Status.timeout()));
+    respond(ctx, MetricsApi.Response.error(Status.timeout(), MediaType.JSON));
   }
 
   /** Whether the request was answered already: by a timeout, while a review for it was on its way. */
@@ -228,7 +231,7 @@ public final class AggregatorServer {
           : new Authentication(null, String.valueOf(result.cause()));
       if (!authn.authenticated()) {
         LOG.debug("unauthenticated request to {}: {}", ctx.request().path(), authn.error());
-        respond(ctx, new MetricsApi.Response(401, Status.unauthorized()));
+        respond(ctx, MetricsApi.Response.error(Status.unauthorized(), errorMediaType(ctx)));
         return;
       }
       AccessAttributes attributes = ctx.get(ATTRIBUTES);
@@ -257,7 +260,7 @@ public final class AggregatorServer {
       Status status = attributes.resourceRequest()
           ? Status.forbidden(attributes.group(), attributes.resource(), attributes.name() == null ? "" : attributes.name(), why)
           : Status.forbidden("", "", "", why);
-      respond(ctx, new MetricsApi.Response(403, status));
+      respond(ctx, MetricsApi.Response.error(status, errorMediaType(ctx)));
     });
   }
 
@@ -265,9 +268,9 @@ public final class AggregatorServer {
   private void serve(RoutingContext ctx) {
     ApiRequest request = ctx.get(API_REQUEST);
     if (request == null) {
-      respond(ctx, new MetricsApi.Response(404, Status.pathNotFound()));
+      respond(ctx, MetricsApi.Response.error(Status.pathNotFound(), MediaType.JSON));
     } else if (ctx.request().method() != HttpMethod.GET) {
-      respond(ctx, new MetricsApi.Response(405, Status.methodNotAllowed()));
+      respond(ctx, MetricsApi.Response.error(Status.methodNotAllowed(), errorMediaType(ctx)));
     } else {
       String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
       Output output = SharedLists.shareable(request) ? Output.negotiate(accept) : null;
@@ -307,17 +310,32 @@ public final class AggregatorServer {
 
   private static MetricsApi.Response internalError(Throwable cause) {
     LOG.error("cannot serve a list", cause);
-    return new MetricsApi.Response(500, Status.internalError("the list could not be built"));
+    return MetricsApi.Response.error(Status.internalError("the list could not be built"), MediaType.JSON);
+  }
+
+  /**
+   * Authentication, authorization and method errors are negotiated as the API server's filters
+   * negotiate them; a path it does not serve, load shedding and timeouts are always JSON there.
+   */
+  private static MediaType errorMediaType(RoutingContext ctx) {
+    return Output.forError(ctx.request().getHeader(HttpHeaders.ACCEPT));
   }
 
   private static SharedLists.EncodedResponse encode(String path, MetricsApi.Response response) {
+    MediaType mediaType = response.mediaType();
     try {
-      return new SharedLists.EncodedResponse(response.status(), JSON.writeValueAsBytes(response.body()));
-    } catch (JsonProcessingException e) {
-      LOG.error("cannot encode response to {}", path, e);
+      byte[] body = switch (mediaType) {
+        case JSON -> JSON.writeValueAsBytes(response.body());
+        case YAML -> YamlEncoding.encode(JSON.valueToTree(response.body()));
+        case PROTOBUF -> ProtobufEncoding.encode(response.body());
+      };
+      return new SharedLists.EncodedResponse(response.status(), mediaType.contentType(), body);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      LOG.error("cannot encode response to {} as {}", path, mediaType, e);
       // A literal, not an encoded Status: the encoder is what just failed.
-      return new SharedLists.EncodedResponse(500, ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
-          + "\"status\":\"Failure\",\"message\":\"Internal error occurred: response encoding failed\","
+      return new SharedLists.EncodedResponse(500, MediaType.JSON.contentType(), ("{\"kind\":\"Status\","
+          + "\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+          + "\"message\":\"Internal error occurred: response encoding failed\","
           + "\"reason\":\"InternalError\",\"code\":500}").getBytes(StandardCharsets.UTF_8));
     }
   }
@@ -337,7 +355,7 @@ public final class AggregatorServer {
         .register(registry)
         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
     ctx.response().setStatusCode(code)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CONTENT_TYPE, response.contentType())
         .putHeader("X-Content-Type-Options", "nosniff")
         .end(Buffer.buffer(response.body()));
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.metrics.api.selector.LabelSelector;
 import dev.pulse.metrics.api.selector.SelectorException;
+import dev.pulse.metrics.api.types.Timestamps;
 import dev.pulse.metrics.cluster.ClusterView;
 import dev.pulse.metrics.cluster.PodMeta;
 import dev.pulse.metrics.storage.ContainerSample;
@@ -212,11 +213,11 @@ class MetricsApiTest {
     java.util.Random random = new java.util.Random(11);
     for (int i = 0; i < 100_000; i++) {
       long millis = random.nextLong() % 253_402_300_800_000L; // years -5900 to 9999
-      assertThat(MetricsApi.timestamp(millis)).as("%d", millis).isEqualTo(
+      assertThat(Timestamps.rfc3339(Math.floorDiv(millis, 1000L))).as("%d", millis).isEqualTo(
           java.time.format.DateTimeFormatter.ISO_INSTANT.format(
               Instant.ofEpochMilli(millis).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
     }
-    assertThat(MetricsApi.timestamp(T2 + 999)).isEqualTo("2024-05-01T10:00:15Z");
+    assertThat(Timestamps.rfc3339(Math.floorDiv(T2 + 999, 1000L))).isEqualTo("2024-05-01T10:00:15Z");
   }
 
   // ---- Discovery documents ----
@@ -522,12 +523,13 @@ class MetricsApiTest {
 
   @Test
   void unacceptableMediaTypeIs406() {
-    MetricsApi.Response response = get(V1BETA1 + "/nodes", Map.of(), "application/vnd.kubernetes.protobuf");
+    MetricsApi.Response response = get(V1BETA1 + "/nodes", Map.of(),
+        "application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io");
 
     assertThat(response.status()).isEqualTo(406);
     assertThat(body(response)).isEqualTo(json("""
         {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",
-        "message":"only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io",
+        "message":"only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf",
         "reason":"NotAcceptable","code":406}"""));
   }
 

@@ -78,7 +78,7 @@ class SharedListsTest {
   }
 
   private Future<SharedLists.EncodedResponse> encode() {
-    return Future.succeededFuture(new SharedLists.EncodedResponse(200,
+    return Future.succeededFuture(new SharedLists.EncodedResponse(200, "application/json",
         ("body " + encodings.incrementAndGet()).getBytes(StandardCharsets.UTF_8)));
   }
 
