@@ -100,31 +100,36 @@ public final class MetricsApi {
       if (request.verb().equals("watch")) {
         return Response.error(Status.methodNotSupported(MetricsGroup.GROUP, resource.path, "watch"), errors);
       }
-      return resource == Resource.NODES ? nodes(request, output, errors, include, labels, fields)
-          : pods(request, output, errors, include, labels, fields);
+      Asked asked = new Asked(output, errors, include, labels, fields);
+      return resource == Resource.NODES ? nodes(request, asked) : pods(request, asked);
     } catch (SelectorException e) {
       return Response.error(Status.badRequest(e.getMessage()), errors);
     }
   }
 
-  private Response nodes(ApiRequest request, Output output, MediaType errors, Tables.IncludeObject include, LabelSelector labels,
-      FieldSelector fields) {
+  /** What a request asks of a resource once its parameters are parsed and its representation chosen. */
+  private record Asked(Output output, MediaType errors, Tables.IncludeObject include, LabelSelector labels,
+      FieldSelector fields) {}
+
+  private Response nodes(ApiRequest request, Asked asked) {
     if (request.name() != null) {
       Optional<Node> node = cluster.node(request.name());
       if (node.isEmpty()) {
-        return Response.error(Status.notFound("", "node", request.name()), errors);
+        return Response.error(Status.notFound("", "node", request.name()), asked.errors());
       }
       Tables.Item item = nodeItem(node.get(), now());
       if (item == null) {
-        return Response.error(Status.notFound(MetricsGroup.GROUP, Resource.NODES.errorResource, request.name()), errors);
+        return Response.error(Status.notFound(MetricsGroup.GROUP, Resource.NODES.errorResource, request.name()),
+            asked.errors());
       }
-      return one(output, include, item);
+      return one(asked, item);
     }
     List<Tables.Item> items = new ArrayList<>();
     long now = now();
     cluster.nodes().stream()
-        .filter(n -> labels.matches(n.getMetadata().getLabels()) && nodeSelector.matches(n.getMetadata().getLabels()))
-        .filter(n -> fields.matches(Map.of("metadata.name", n.getMetadata().getName())))
+        .filter(n -> asked.labels().matches(n.getMetadata().getLabels())
+            && nodeSelector.matches(n.getMetadata().getLabels()))
+        .filter(n -> asked.fields().matches(Map.of("metadata.name", n.getMetadata().getName())))
         .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
         .forEach(n -> {
           Tables.Item item = nodeItem(n, now);
@@ -132,36 +137,35 @@ public final class MetricsApi {
             items.add(item);
           }
         });
-    return many(output, include, items,
+    return many(asked, items,
         all -> MetricsList.nodes(all.stream().map(i -> (NodeMetrics) i.object()).toList()));
   }
 
-  private Response pods(ApiRequest request, Output output, MediaType errors, Tables.IncludeObject include, LabelSelector labels,
-      FieldSelector fields) {
+  private Response pods(ApiRequest request, Asked asked) {
     if (request.name() != null) {
       Optional<PodMeta> pod = cluster.runningPod(request.namespace(), request.name());
       if (pod.isEmpty()) {
-        return Response.error(Status.notFound("", "pods", request.name()), errors);
+        return Response.error(Status.notFound("", "pods", request.name()), asked.errors());
       }
       Tables.Item item = podItem(pod.get(), now());
       if (item == null) {
         return Response.error(Status.notFound(MetricsGroup.GROUP, Resource.PODS.errorResource,
-            request.namespace() + "/" + request.name()), errors);
+            request.namespace() + "/" + request.name()), asked.errors());
       }
-      return one(output, include, item);
+      return one(asked, item);
     }
     List<Tables.Item> items = new ArrayList<>();
     long now = now();
     for (PodMeta pod : cluster.runningPods(request.namespace())) {
-      if (labels.matches(pod.labels())
-          && fields.matches(Map.of("metadata.name", pod.name(), "metadata.namespace", pod.namespace()))) {
+      if (asked.labels().matches(pod.labels())
+          && asked.fields().matches(Map.of("metadata.name", pod.name(), "metadata.namespace", pod.namespace()))) {
         Tables.Item item = podItem(pod, now);
         if (item != null) {
           items.add(item);
         }
       }
     }
-    return many(output, include, items,
+    return many(asked, items,
         all -> MetricsList.pods(all.stream().map(i -> (PodMetrics) i.object()).toList()));
   }
 
@@ -200,15 +204,16 @@ public final class MetricsApi {
   }
 
   /** A single object: the object itself, or a one-row Table. */
-  private static Response one(Output output, Tables.IncludeObject include, Tables.Item item) {
-    return Response.ok(output.tableApiVersion == null ? item.object() : Tables.of(output, include, List.of(item)),
-        output.mediaType);
+  private static Response one(Asked asked, Tables.Item item) {
+    Output output = asked.output();
+    return Response.ok(output.tableApiVersion == null ? item.object()
+        : Tables.of(output, asked.include(), List.of(item)), output.mediaType);
   }
 
-  private static Response many(Output output, Tables.IncludeObject include, List<Tables.Item> items,
-      Function<List<Tables.Item>, Object> asList) {
-    return Response.ok(output.tableApiVersion == null ? asList.apply(items) : Tables.of(output, include, items),
-        output.mediaType);
+  private static Response many(Asked asked, List<Tables.Item> items, Function<List<Tables.Item>, Object> asList) {
+    Output output = asked.output();
+    return Response.ok(output.tableApiVersion == null ? asList.apply(items)
+        : Tables.of(output, asked.include(), items), output.mediaType);
   }
 
   private static Map<String, String> usage(long cpuNanocores, long memoryBytes) {

@@ -101,7 +101,8 @@ public enum Output {
     List<String> types = new ArrayList<>();
     Stream.of(MediaType.values()).forEach(m -> types.add(m.contentType()));
     if (listRoute) {
-      Stream.of(MediaType.values()).filter(m -> m.streams).forEach(m -> types.add(m.contentType() + ";stream=" + WATCH));
+      Stream.of(MediaType.values()).filter(m -> m.streams)
+          .forEach(m -> types.add(m.contentType() + ";stream=" + WATCH));
     }
     return String.join(", ", types);
   }

@@ -13,6 +13,8 @@ import dev.pulse.metrics.api.types.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import k8s.io.apimachinery.pkg.api.resource.Generated.Quantity;
 import k8s.io.apimachinery.pkg.apis.meta.v1.Generated.ListMeta;
 import k8s.io.apimachinery.pkg.apis.meta.v1.Generated.StatusDetails;
@@ -33,16 +35,18 @@ import k8s.io.metrics.pkg.apis.metrics.v1beta1.Generated;
 public final class ProtobufEncoding {
 
   private static final byte[] MAGIC = {'k', '8', 's', 0};
+  private static final ListMeta EMPTY_LIST_META =
+      ListMeta.newBuilder().setSelfLink("").setResourceVersion("").setContinue("").build();
 
   private ProtobufEncoding() {}
 
   /** The body of an answer carrying {@code object}: a metrics object, a list of them, or a Status. */
   public static byte[] encode(Object object) {
     if (object instanceof NodeMetrics node) {
-      return envelope(node.apiVersion(), node.kind(), node(node));
+      return envelope(node.apiVersion(), node.kind(), node(node, new Shared()));
     }
     if (object instanceof PodMetrics pod) {
-      return envelope(pod.apiVersion(), pod.kind(), pod(pod));
+      return envelope(pod.apiVersion(), pod.kind(), pod(pod, new Shared()));
     }
     if (object instanceof MetricsList<?> list) {
       return envelope(list.apiVersion(), list.kind(), list(list));
@@ -83,20 +87,38 @@ public final class ProtobufEncoding {
     }
   }
 
-  private static Generated.NodeMetrics node(NodeMetrics node) {
+  /**
+   * The Time and Duration messages of one answer: every item of a list shares its creationTimestamp
+   * and most share a scrape's timestamp and window, and a shared message's size is computed once.
+   */
+  private static final class Shared {
+    private final Map<Long, Time> times = new HashMap<>();
+    private final Map<Duration, k8s.io.apimachinery.pkg.apis.meta.v1.Generated.Duration> durations = new HashMap<>();
+
+    Time time(long epochSeconds) {
+      return times.computeIfAbsent(epochSeconds, s -> Time.newBuilder().setSeconds(s).setNanos(0).build());
+    }
+
+    k8s.io.apimachinery.pkg.apis.meta.v1.Generated.Duration duration(Duration window) {
+      return durations.computeIfAbsent(window, w ->
+          k8s.io.apimachinery.pkg.apis.meta.v1.Generated.Duration.newBuilder().setDuration(w.toNanos()).build());
+    }
+  }
+
+  private static Generated.NodeMetrics node(NodeMetrics node, Shared shared) {
     Generated.NodeMetrics.Builder out = Generated.NodeMetrics.newBuilder()
-        .setMetadata(meta(node.metadata()))
-        .setTimestamp(time(node.timestamp()))
-        .setWindow(duration(node.window()));
+        .setMetadata(meta(node.metadata(), shared))
+        .setTimestamp(shared.time(node.timestamp()))
+        .setWindow(shared.duration(node.window()));
     node.usage().forEach((resource, quantity) -> out.putUsage(resource, quantity(quantity)));
     return out.build();
   }
 
-  private static Generated.PodMetrics pod(PodMetrics pod) {
+  private static Generated.PodMetrics pod(PodMetrics pod, Shared shared) {
     Generated.PodMetrics.Builder out = Generated.PodMetrics.newBuilder()
-        .setMetadata(meta(pod.metadata()))
-        .setTimestamp(time(pod.timestamp()))
-        .setWindow(duration(pod.window()));
+        .setMetadata(meta(pod.metadata(), shared))
+        .setTimestamp(shared.time(pod.timestamp()))
+        .setWindow(shared.duration(pod.window()));
     for (ContainerMetrics container : pod.containers()) {
       Generated.ContainerMetrics.Builder c = Generated.ContainerMetrics.newBuilder().setName(container.name());
       container.usage().forEach((resource, quantity) -> c.putUsage(resource, quantity(quantity)));
@@ -106,20 +128,21 @@ public final class ProtobufEncoding {
   }
 
   private static MessageLite list(MetricsList<?> list) {
+    Shared shared = new Shared();
     if (list.kind().equals(MetricsGroup.NODE_LIST_KIND)) {
-      Generated.NodeMetricsList.Builder out = Generated.NodeMetricsList.newBuilder().setMetadata(emptyListMeta());
-      list.items().forEach(item -> out.addItems(node((NodeMetrics) item)));
+      Generated.NodeMetricsList.Builder out = Generated.NodeMetricsList.newBuilder().setMetadata(EMPTY_LIST_META);
+      list.items().forEach(item -> out.addItems(node((NodeMetrics) item, shared)));
       return out.build();
     }
-    Generated.PodMetricsList.Builder out = Generated.PodMetricsList.newBuilder().setMetadata(emptyListMeta());
-    list.items().forEach(item -> out.addItems(pod((PodMetrics) item)));
+    Generated.PodMetricsList.Builder out = Generated.PodMetricsList.newBuilder().setMetadata(EMPTY_LIST_META);
+    list.items().forEach(item -> out.addItems(pod((PodMetrics) item, shared)));
     return out.build();
   }
 
   private static k8s.io.apimachinery.pkg.apis.meta.v1.Generated.Status status(Status status) {
     k8s.io.apimachinery.pkg.apis.meta.v1.Generated.Status.Builder out =
         k8s.io.apimachinery.pkg.apis.meta.v1.Generated.Status.newBuilder()
-            .setMetadata(emptyListMeta())
+            .setMetadata(EMPTY_LIST_META)
             .setStatus(status.status())
             .setMessage(status.message())
             .setReason(status.reason())
@@ -136,7 +159,7 @@ public final class ProtobufEncoding {
     return out.build();
   }
 
-  private static k8s.io.apimachinery.pkg.apis.meta.v1.Generated.ObjectMeta meta(ObjectMeta meta) {
+  private static k8s.io.apimachinery.pkg.apis.meta.v1.Generated.ObjectMeta meta(ObjectMeta meta, Shared shared) {
     k8s.io.apimachinery.pkg.apis.meta.v1.Generated.ObjectMeta.Builder out =
         k8s.io.apimachinery.pkg.apis.meta.v1.Generated.ObjectMeta.newBuilder()
             .setName(meta.name())
@@ -146,23 +169,11 @@ public final class ProtobufEncoding {
             .setUid("")
             .setResourceVersion("")
             .setGeneration(0)
-            .setCreationTimestamp(time(meta.creationTimestamp()));
+            .setCreationTimestamp(shared.time(meta.creationTimestamp()));
     if (meta.labels() != null) {
       out.putAllLabels(meta.labels());
     }
     return out.build();
-  }
-
-  private static ListMeta emptyListMeta() {
-    return ListMeta.newBuilder().setSelfLink("").setResourceVersion("").setContinue("").build();
-  }
-
-  private static Time time(long epochSeconds) {
-    return Time.newBuilder().setSeconds(epochSeconds).setNanos(0).build();
-  }
-
-  private static k8s.io.apimachinery.pkg.apis.meta.v1.Generated.Duration duration(Duration window) {
-    return k8s.io.apimachinery.pkg.apis.meta.v1.Generated.Duration.newBuilder().setDuration(window.toNanos()).build();
   }
 
   private static Quantity quantity(String canonical) {

@@ -22,8 +22,8 @@ public final class YamlEncoding {
   private static final int SIMPLE_KEY_LIMIT = 128;
   private static final Pattern YAML_FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
   private static final Pattern DOT_FLOAT = Pattern.compile("\\.[0-9]+([eE][-+]?[0-9]+)?");
-  private static final Pattern TIMESTAMP = Pattern.compile(
-      "(\\d{4})-(\\d{1,2})-(\\d{1,2})(?:(?:[Tt]|( ))(\\d{1,2}):(\\d{1,2}):(\\d{1,2})(?:\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})?)?");
+  private static final Pattern TIMESTAMP = Pattern.compile("(\\d{4})-(\\d{1,2})-(\\d{1,2})"
+      + "(?:(?:[Tt]|( ))(\\d{1,2}):(\\d{1,2}):(\\d{1,2})(?:\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})?)?");
   private static final List<String> NOT_STRINGS = List.of("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE",
       "on", "On", "ON", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
       "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
@@ -169,7 +169,8 @@ public final class YamlEncoding {
       boolean followedByWhitespace = i + 1 >= cps.length || cps[i + 1] == ' ' || cps[i + 1] == '\t';
       if (i == 0) {
         switch (c) {
-          case '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`' -> blockIndicators = true;
+          case '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`' ->
+              blockIndicators = true;
           case '?', ':', '-' -> blockIndicators |= followedByWhitespace;
           default -> { }
         }
@@ -365,7 +366,8 @@ public final class YamlEncoding {
     int last = s.codePointBefore(s.length());
     if (!isBreak(last)) {
       out.append('-');
-    } else if (s.length() == Character.charCount(last) || isBreak(s.codePointBefore(s.length() - Character.charCount(last)))) {
+    } else if (s.length() == Character.charCount(last)
+        || isBreak(s.codePointBefore(s.length() - Character.charCount(last)))) {
       out.append('+');
     }
     out.append('\n');
