@@ -21,6 +21,8 @@ public final class YamlEncoding {
   /** go-yaml writes a longer key as a complex key ({@code ? key}). */
   private static final int SIMPLE_KEY_LIMIT = 128;
   private static final Pattern YAML_FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  /** Sexagesimal numbers (YAML 1.1): go-yaml quotes them though it no longer reads them. */
+  private static final Pattern BASE_60_FLOAT = Pattern.compile("[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?");
   private static final Pattern DOT_FLOAT = Pattern.compile("\\.[0-9]+([eE][-+]?[0-9]+)?");
   private static final Pattern TIMESTAMP = Pattern.compile("(\\d{4})-(\\d{1,2})-(\\d{1,2})"
       + "(?:(?:[Tt]|( ))(\\d{1,2}):(\\d{1,2}):(\\d{1,2})(?:\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})?)?");
@@ -39,6 +41,7 @@ public final class YamlEncoding {
   }
 
   /** @param inline whether the first key continues the current line (after a sequence's "- ") */
+  /** @param inline whether the first key continues the current line (after an indicator) */
   private static void mapping(JsonNode map, int indent, boolean inline, StringBuilder out) {
     List<String> keys = new ArrayList<>();
     map.fieldNames().forEachRemaining(keys::add);
@@ -49,22 +52,24 @@ public final class YamlEncoding {
         spaces(indent, out);
       }
       first = false;
-      boolean simple = key.getBytes(StandardCharsets.UTF_8).length <= SIMPLE_KEY_LIMIT && !hasBreak(key);
-      if (simple) {
+      String folded = foldNextLines(key);
+      if (folded.getBytes(StandardCharsets.UTF_8).length <= SIMPLE_KEY_LIMIT && !hasBreak(folded)) {
         scalar(key, indent, true, out);
         out.append(':');
+        value(map.get(key), indent, out);
       } else {
+        // A complex key: "? key", then ":" followed by the value as a sequence entry follows "-".
         out.append("? ");
-        scalar(key, indent, true, out);
+        scalar(key, indent, false, out);
         out.append('\n');
         spaces(indent, out);
         out.append(':');
+        entry(map.get(key), indent, out);
       }
-      value(map.get(key), indent, out);
     }
   }
 
-  /** A mapping's value or a sequence's item, after its key's colon or its dash. */
+  /** A simple key's value, after its colon. */
   private static void value(JsonNode node, int indent, StringBuilder out) {
     if (node.isObject() && node.size() > 0) {
       out.append('\n');
@@ -72,7 +77,7 @@ public final class YamlEncoding {
     } else if (node.isArray() && node.size() > 0) {
       out.append('\n');
       // Compact: a sequence inside a mapping starts at the mapping's own indentation.
-      sequence(node, indent, out);
+      sequence(node, indent, false, out);
     } else {
       out.append(' ');
       leaf(node, indent, out);
@@ -80,24 +85,28 @@ public final class YamlEncoding {
     }
   }
 
-  private static void sequence(JsonNode list, int indent, StringBuilder out) {
+  private static void sequence(JsonNode list, int indent, boolean inline, StringBuilder out) {
+    boolean first = true;
     for (Iterator<JsonNode> items = list.elements(); items.hasNext(); ) {
-      JsonNode item = items.next();
-      spaces(indent, out);
-      out.append('-');
-      if (item.isObject() && item.size() > 0) {
-        out.append(' ');
-        mapping(item, indent + INDENT, true, out);
-      } else if (item.isArray() && item.size() > 0) {
-        out.append(' ');
-        StringBuilder nested = new StringBuilder();
-        sequence(item, indent + INDENT, nested);
-        out.append(nested, indent + INDENT, nested.length());
-      } else {
-        out.append(' ');
-        leaf(item, indent, out);
-        out.append('\n');
+      if (!(first && inline)) {
+        spaces(indent, out);
       }
+      first = false;
+      out.append('-');
+      entry(items.next(), indent, out);
+    }
+  }
+
+  /** What follows an indicator ("-", or the ":" of a complex key): collections begin on its line. */
+  private static void entry(JsonNode node, int indent, StringBuilder out) {
+    out.append(' ');
+    if (node.isObject() && node.size() > 0) {
+      mapping(node, indent + INDENT, true, out);
+    } else if (node.isArray() && node.size() > 0) {
+      sequence(node, indent + INDENT, true, out);
+    } else {
+      leaf(node, indent, out);
+      out.append('\n');
     }
   }
 
@@ -121,8 +130,10 @@ public final class YamlEncoding {
 
   private enum Style { PLAIN, SINGLE, DOUBLE, LITERAL }
 
-  private static void scalar(String s, int indent, boolean key, StringBuilder out) {
-    Style style = s.indexOf('\n') >= 0 ? Style.LITERAL : resolvesToString(s) ? Style.PLAIN : Style.DOUBLE;
+  private static void scalar(String text, int indent, boolean key, StringBuilder out) {
+    String s = foldNextLines(text);
+    Style style = s.indexOf('\n') >= 0 ? Style.LITERAL
+        : resolvesToString(s) && !BASE_60_FLOAT.matcher(s).matches() ? Style.PLAIN : Style.DOUBLE;
     Analysis a = analyze(s);
     if (key && a.multiline) {
       style = Style.DOUBLE;
@@ -206,14 +217,40 @@ public final class YamlEncoding {
     return new Analysis(lineBreaks, plain, single, block);
   }
 
-  /** What go-yaml's emitter writes unescaped (with unicode on): YAML's printable set. */
+  /** What go-yaml's emitter writes unescaped: its byte test passes nothing past U+FFFD, nor C1 controls. */
   private static boolean printable(int c) {
-    return c == 0x0A || c >= 0x20 && c <= 0x7E || c == 0x85 || c >= 0xA0 && c <= 0xD7FF
-        || c >= 0xE000 && c <= 0xFFFD && c != 0xFEFF || c >= 0x10000 && c <= 0x10FFFF;
+    return c == 0x0A || c >= 0x20 && c <= 0x7E || c >= 0xA0 && c <= 0xD7FF || c >= 0xE000 && c <= 0xFFFD && c != 0xFEFF;
   }
 
   private static boolean isBreak(int c) {
     return c == '\r' || c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029;
+  }
+
+  /**
+   * JSONToYAML reads the JSON as YAML first, and YAML folds a raw NEL (U+0085, which Go's JSON
+   * leaves unescaped) in a quoted scalar like a line break: blanks around it dropped, one break
+   * read as a space, more as one newline fewer.
+   */
+  private static String foldNextLines(String s) {
+    if (s.indexOf('\u0085') < 0) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); ) {
+      if (s.charAt(i) != '\u0085') {
+        out.append(s.charAt(i++));
+        continue;
+      }
+      while (out.length() > 0 && (out.charAt(out.length() - 1) == ' ' || out.charAt(out.length() - 1) == '\t')) {
+        out.setLength(out.length() - 1);
+      }
+      int breaks = 0;
+      while (i < s.length() && (s.charAt(i) == '\u0085' || s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+        breaks += s.charAt(i++) == '\u0085' ? 1 : 0;
+      }
+      out.append(breaks == 1 ? " " : "\n".repeat(breaks - 1));
+    }
+    return out.toString();
   }
 
   private static boolean hasBreak(String s) {

@@ -96,6 +96,23 @@ class RepresentationGoldenTest {
   }
 
   @Test
+  void tableAsYaml() throws IOException {
+    // A Table has numbers, nested rows and cells: metrics-server's JSON and YAML Table of one moment.
+    JsonNode table = JSON.readTree(fixture("pods-table.json"));
+    assertThat(new String(YamlEncoding.encode(table), StandardCharsets.UTF_8))
+        .isEqualTo(new String(fixture("pods-table.yaml"), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void yamlEdgeCasesAsSigsK8sIoYamlWritesThem() throws IOException {
+    // Strings that need each quoting style, literal blocks, escapes, key order and empty collections,
+    // written by sigs.k8s.io/yaml v1.4.0's JSONToYAML itself (yaml-edges/main.go).
+    JsonNode edges = JSON.readTree(fixture("yaml-edges/edges.json"));
+    assertThat(new String(YamlEncoding.encode(edges), StandardCharsets.UTF_8))
+        .isEqualTo(new String(fixture("yaml-edges/edges.yaml"), StandardCharsets.UTF_8));
+  }
+
+  @Test
   void yamlQuotesWhatWouldReadBackAsAnotherType() {
     // A label value of digits, a date, a boolean word, a number with exponent: all must stay strings.
     for (String s : List.of("5647875786", "2026-11-30T23:07:33Z", "2026-1-2", "yes", "Off", "~", "1e3", ".5",
