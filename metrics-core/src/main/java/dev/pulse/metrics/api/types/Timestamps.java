@@ -4,17 +4,37 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /** {@code metav1.Time}'s text form: RFC 3339 in whole seconds, as Go's JSON (and so YAML) writes it. */
 public final class Timestamps {
 
-  private Timestamps() {}
+  /** A text and the second it shows. */
+  private record Formatted(long epochSeconds, String text) {}
 
   /**
-   * As ISO_INSTANT prints whole seconds for years 0 to 9999. Written by hand: a list of every pod
-   * formats tens of thousands of these.
+   * The last few seconds formatted, by second modulo their number: a list's items share the
+   * response's creationTimestamp and a few scrape timestamps, so a list of every pod formats a
+   * handful of them instead of two per pod. Entries are immutable, so threads share them safely.
    */
+  private static final AtomicReferenceArray<Formatted> RECENT = new AtomicReferenceArray<>(8);
+
+  private Timestamps() {}
+
+  /** As ISO_INSTANT prints whole seconds. */
   public static String rfc3339(long epochSeconds) {
+    int slot = (int) Math.floorMod(epochSeconds, (long) RECENT.length());
+    Formatted recent = RECENT.get(slot);
+    if (recent != null && recent.epochSeconds() == epochSeconds) {
+      return recent.text();
+    }
+    String text = format(epochSeconds);
+    RECENT.set(slot, new Formatted(epochSeconds, text));
+    return text;
+  }
+
+  /** Written by hand for years 0 to 9999: ISO_INSTANT is slow, and a list of every pod needs many. */
+  private static String format(long epochSeconds) {
     LocalDateTime t = LocalDateTime.ofEpochSecond(epochSeconds, 0, ZoneOffset.UTC);
     if (t.getYear() < 0 || t.getYear() > 9999) {
       return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(epochSeconds));
