@@ -9,6 +9,8 @@ import dev.pulse.metrics.api.types.MetricsGroup;
 import dev.pulse.metrics.api.types.MetricsList;
 import dev.pulse.metrics.api.types.NodeMetrics;
 import dev.pulse.metrics.api.types.ObjectMeta;
+import dev.pulse.metrics.api.types.PartialObjectMetadata;
+import dev.pulse.metrics.api.types.PartialObjectMetadataList;
 import dev.pulse.metrics.api.types.PodMetrics;
 import dev.pulse.metrics.api.types.Status;
 import dev.pulse.metrics.cluster.ClusterView;
@@ -100,7 +102,7 @@ public final class MetricsApi {
       if (request.verb().equals("watch")) {
         return Response.error(Status.methodNotSupported(MetricsGroup.GROUP, resource.path, "watch"), errors);
       }
-      Asked asked = new Asked(output, errors, include, labels, fields);
+      Asked asked = new Asked(resource, output, errors, include, labels, fields);
       return resource == Resource.NODES ? nodes(request, asked) : pods(request, asked);
     } catch (SelectorException e) {
       return Response.error(Status.badRequest(e.getMessage()), errors);
@@ -108,8 +110,14 @@ public final class MetricsApi {
   }
 
   /** What a request asks of a resource once its parameters are parsed and its representation chosen. */
-  private record Asked(Output output, MediaType errors, Tables.IncludeObject include, LabelSelector labels,
-      FieldSelector fields) {}
+  private record Asked(Resource resource, Output output, MediaType errors, Tables.IncludeObject include,
+      LabelSelector labels, FieldSelector fields) {
+
+    /** {@code %T} of metrics-server's internal object, as its conversion errors name it. */
+    String goType(boolean list) {
+      return "*metrics." + resource.kind + (list ? "List" : "");
+    }
+  }
 
   private Response nodes(ApiRequest request, Asked asked) {
     if (request.name() != null) {
@@ -203,17 +211,31 @@ public final class MetricsApi {
     return new Tables.Item(meta, metrics, cpu, memory, window);
   }
 
-  /** A single object: the object itself, or a one-row Table. */
+  /** A single object as asked: itself, a one-row Table, or its metadata. */
   private static Response one(Asked asked, Tables.Item item) {
     Output output = asked.output();
-    return Response.ok(output.tableApiVersion == null ? item.object()
-        : Tables.of(output, asked.include(), List.of(item)), output.mediaType);
+    return switch (output.conversion()) {
+      case NONE -> Response.ok(item.object(), output.mediaType());
+      case TABLE -> Response.ok(Tables.of(output, asked.include(), List.of(item)), output.mediaType());
+      case PARTIAL_OBJECT_METADATA -> Response.ok(new PartialObjectMetadata(output.apiVersion(), item.meta()),
+          output.mediaType());
+      case PARTIAL_OBJECT_METADATA_LIST -> Response.error(Status.notAcceptable("you requested "
+          + PartialObjectMetadataList.KIND + ", but the requested object is not a list (" + asked.goType(false) + ")"),
+          asked.errors());
+    };
   }
 
   private static Response many(Asked asked, List<Tables.Item> items, Function<List<Tables.Item>, Object> asList) {
     Output output = asked.output();
-    return Response.ok(output.tableApiVersion == null ? asList.apply(items)
-        : Tables.of(output, asked.include(), items), output.mediaType);
+    return switch (output.conversion()) {
+      case NONE -> Response.ok(asList.apply(items), output.mediaType());
+      case TABLE -> Response.ok(Tables.of(output, asked.include(), items), output.mediaType());
+      case PARTIAL_OBJECT_METADATA -> Response.error(Status.notAcceptable("you requested "
+          + PartialObjectMetadata.KIND + ", but the requested object is a list (" + asked.goType(true) + ")"),
+          asked.errors());
+      case PARTIAL_OBJECT_METADATA_LIST -> Response.ok(PartialObjectMetadataList.of(output.apiVersion(),
+          items.stream().map(Tables.Item::meta).toList()), output.mediaType());
+    };
   }
 
   private static Map<String, String> usage(long cpuNanocores, long memoryBytes) {

@@ -1,6 +1,8 @@
 package dev.pulse.metrics.api;
 
 import dev.pulse.metrics.api.representation.MediaType;
+import dev.pulse.metrics.api.types.PartialObjectMetadata;
+import dev.pulse.metrics.api.types.PartialObjectMetadataList;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,29 +16,38 @@ import java.util.stream.Stream;
  * must be {@code *}{@code /*} or exactly a type the route produces), then apiserver's negotiation
  * (goautoneg's ordering; the first clause, in that order, whose type, parameters and conversion the
  * endpoint accepts). {@code q=0} does not refuse a type there; {@code application/*} alone passes
- * negotiation but not the route check. A {@code meta.k8s.io} Table comes as JSON or YAML only.
+ * negotiation but not the route check. Conversions are to {@code meta.k8s.io} v1 or v1beta1 kinds:
+ * a Table (JSON or YAML only) or an object's or list's metadata alone.
  */
-public enum Output {
-  JSON(MediaType.JSON, null),
-  YAML(MediaType.YAML, null),
-  PROTOBUF(MediaType.PROTOBUF, null),
-  TABLE_V1(MediaType.JSON, "meta.k8s.io/v1"),
-  TABLE_V1BETA1(MediaType.JSON, "meta.k8s.io/v1beta1"),
-  YAML_TABLE_V1(MediaType.YAML, "meta.k8s.io/v1"),
-  YAML_TABLE_V1BETA1(MediaType.YAML, "meta.k8s.io/v1beta1");
+public record Output(MediaType mediaType, Conversion conversion, String version) {
+
+  /** What the object is turned into before encoding, as the Accept parameters {@code as}, {@code g}, {@code v} ask. */
+  public enum Conversion {
+    NONE(null),
+    TABLE("Table"),
+    PARTIAL_OBJECT_METADATA(PartialObjectMetadata.KIND),
+    PARTIAL_OBJECT_METADATA_LIST(PartialObjectMetadataList.KIND);
+
+    final String kind;
+
+    Conversion(String kind) {
+      this.kind = kind;
+    }
+  }
+
+  public static final Output JSON = new Output(MediaType.JSON, Conversion.NONE, null);
+  public static final Output YAML = new Output(MediaType.YAML, Conversion.NONE, null);
+  public static final Output PROTOBUF = new Output(MediaType.PROTOBUF, Conversion.NONE, null);
 
   private static final String META_GROUP = "meta.k8s.io";
   /** {@code ListOptions}' group version: the only server version ({@code sv}) an endpoint takes. */
   private static final String META_VERSION = "v1";
+  private static final List<String> CONVERSION_VERSIONS = List.of("v1", "v1beta1");
   private static final String WATCH = "watch";
 
-  public final MediaType mediaType;
-  /** The Table's apiVersion, null for plain objects. */
-  public final String tableApiVersion;
-
-  Output(MediaType mediaType, String tableApiVersion) {
-    this.mediaType = mediaType;
-    this.tableApiVersion = tableApiVersion;
+  /** The converted object's apiVersion ({@code meta.k8s.io/v1}...), null for plain objects. */
+  public String apiVersion() {
+    return version == null ? null : META_GROUP + "/" + version;
   }
 
   /** The representation of a metrics resource, or null when the client accepts none Pulse can produce. */
@@ -122,7 +133,7 @@ public enum Output {
 
     /**
      * {@code acceptMediaTypeOptions}: the output this clause asks of {@code media}, or null when the
-     * endpoint refuses its parameters. Only resource endpoints convert (to a Table).
+     * endpoint refuses its parameters. Only resource endpoints convert; errors never are.
      */
     Output output(MediaType media, boolean convert) {
       String as = params.get("as");
@@ -137,21 +148,19 @@ public enum Output {
         return null;
       }
       if (as == null && group == null && version == null) {
-        return switch (media) {
-          case JSON -> JSON;
-          case YAML -> YAML;
-          case PROTOBUF -> PROTOBUF;
-        };
+        return new Output(media, Conversion.NONE, null);
       }
-      if (!convert || !"Table".equals(as) || !META_GROUP.equals(group) || media == MediaType.PROTOBUF) {
+      if (!convert || !META_GROUP.equals(group) || !CONVERSION_VERSIONS.contains(version)) {
         return null;
       }
-      boolean yaml = media == MediaType.YAML;
-      return switch (version == null ? "" : version) {
-        case "v1" -> yaml ? YAML_TABLE_V1 : TABLE_V1;
-        case "v1beta1" -> yaml ? YAML_TABLE_V1BETA1 : TABLE_V1BETA1;
-        default -> null;
-      };
+      for (Conversion conversion : Conversion.values()) {
+        // A Table is rendered as JSON or YAML only (RequestScope.AllowsMediaTypeTransform).
+        if (conversion.kind != null && conversion.kind.equals(as)
+            && (conversion != Conversion.TABLE || media != MediaType.PROTOBUF)) {
+          return new Output(media, conversion, version);
+        }
+      }
+      return null;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.pulse.metrics.api;
 
 import dev.pulse.metrics.api.types.GoDurations;
 import dev.pulse.metrics.api.types.ObjectMeta;
+import dev.pulse.metrics.api.types.PartialObjectMetadata;
 import dev.pulse.metrics.api.types.Table;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ final class Tables {
   /** An empty table has neither columns nor rows, as metrics-server derives columns from the first item. */
   static Table of(Output output, IncludeObject include, List<Item> items) {
     if (items.isEmpty()) {
-      return new Table("Table", output.tableApiVersion, Map.of(), null, null);
+      return new Table("Table", output.apiVersion(), Map.of(), null, null);
     }
     List<Table.Row> rows = new ArrayList<>(items.size());
     for (Item item : items) {
@@ -54,10 +55,10 @@ final class Tables {
         case NONE -> null;
         case OBJECT -> item.object();
         // The API server gives the row's PartialObjectMetadata the Table's group version (asTable).
-        case METADATA -> new Table.PartialObjectMetadata("PartialObjectMetadata", output.tableApiVersion, item.meta());
+        case METADATA -> new PartialObjectMetadata(output.apiVersion(), item.meta());
       };
       rows.add(new Table.Row(cells, rowObject));
     }
-    return new Table("Table", output.tableApiVersion, Map.of(), COLUMNS, rows);
+    return new Table("Table", output.apiVersion(), Map.of(), COLUMNS, rows);
   }
 }

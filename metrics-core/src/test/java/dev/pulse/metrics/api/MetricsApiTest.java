@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.metrics.api.selector.LabelSelector;
 import dev.pulse.metrics.api.selector.SelectorException;
+import dev.pulse.metrics.api.types.Status;
 import dev.pulse.metrics.api.types.Timestamps;
 import dev.pulse.metrics.cluster.ClusterView;
 import dev.pulse.metrics.cluster.PodMeta;
@@ -531,6 +532,31 @@ class MetricsApiTest {
         {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",
         "message":"only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf",
         "reason":"NotAcceptable","code":406}"""));
+  }
+
+  @Test
+  void metadataAloneForObjectsAndListsButNotTheOtherWayRound() {
+    String partial = "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io";
+    String partialList = "application/json;as=PartialObjectMetadataList;v=v1beta1;g=meta.k8s.io";
+
+    assertThat(body(get(V1BETA1 + "/nodes/node-a", Map.of(), partial))).isEqualTo(json("""
+        {"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"name":"node-a",
+        "creationTimestamp":"2024-05-01T10:00:20Z","labels":{"kubernetes.io/hostname":"node-a","pool":"blue"}}}"""));
+    assertThat(body(get(V1BETA1 + "/namespaces/default/pods", Map.of("labelSelector", "app=web"), partialList)))
+        .isEqualTo(json("""
+        {"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1beta1","metadata":{},"items":[
+        {"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1beta1","metadata":{"name":"web-1",
+        "namespace":"default","creationTimestamp":"2024-05-01T10:00:20Z",
+        "labels":{"app":"web","pod-template-hash":"5d4f8c7b9"}}}]}"""));
+    // metrics-server's messages, naming the Go type it holds (captured)
+    MetricsApi.Response notAList = get(V1BETA1 + "/nodes/node-a", Map.of(), partialList);
+    assertThat(notAList.status()).isEqualTo(406);
+    assertThat(((Status) notAList.body()).message()).isEqualTo(
+        "you requested PartialObjectMetadataList, but the requested object is not a list (*metrics.NodeMetrics)");
+    MetricsApi.Response aList = get(V1BETA1 + "/pods", Map.of(), partial);
+    assertThat(aList.status()).isEqualTo(406);
+    assertThat(((Status) aList.body()).message()).isEqualTo(
+        "you requested PartialObjectMetadata, but the requested object is a list (*metrics.PodMetricsList)");
   }
 
   // ---- Table output ----

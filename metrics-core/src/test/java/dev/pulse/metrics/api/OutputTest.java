@@ -17,6 +17,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class OutputTest {
 
+  private static final Output TABLE_V1 = new Output(MediaType.JSON, Output.Conversion.TABLE, "v1");
+  private static final Output TABLE_V1BETA1 = new Output(MediaType.JSON, Output.Conversion.TABLE, "v1beta1");
+  private static final Output YAML_TABLE_V1 = new Output(MediaType.YAML, Output.Conversion.TABLE, "v1");
+
   static Stream<Arguments> resourceAnswers() {
     String kubectl = "application/json;as=Table;v=v1;g=meta.k8s.io,"
         + "application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
@@ -27,13 +31,13 @@ class OutputTest {
         Arguments.of("*/*", Output.JSON),
         Arguments.of("text/plain", null),
         // kubectl get: a v1 Table first
-        Arguments.of(kubectl, Output.TABLE_V1),
-        Arguments.of("application/json;as=Table;v=v1beta1;g=meta.k8s.io", Output.TABLE_V1BETA1),
-        Arguments.of("application/json; as=Table; v=v1; g=meta.k8s.io", Output.TABLE_V1),
+        Arguments.of(kubectl, TABLE_V1),
+        Arguments.of("application/json;as=Table;v=v1beta1;g=meta.k8s.io", TABLE_V1BETA1),
+        Arguments.of("application/json; as=Table; v=v1; g=meta.k8s.io", TABLE_V1),
         // a Table in protobuf is refused, not replaced by the plain object
         Arguments.of("application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io", null),
         // live: a Table in YAML is served
-        Arguments.of("application/yaml;as=Table;v=v1;g=meta.k8s.io", Output.YAML_TABLE_V1),
+        Arguments.of("application/yaml;as=Table;v=v1;g=meta.k8s.io", YAML_TABLE_V1),
         // kubectl top and client-go's protobuf clients: protobuf first, JSON after
         Arguments.of("application/vnd.kubernetes.protobuf,application/json", Output.PROTOBUF),
         Arguments.of("application/vnd.kubernetes.protobuf;q=0.5,application/json", Output.JSON),
@@ -52,6 +56,13 @@ class OutputTest {
             + "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json", Output.JSON),
         Arguments.of("application/vnd.kubernetes.protobuf;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
             + "application/json", Output.JSON),
+        // live: metadata alone, in any representation, v1 or v1beta1 (a controller's metadata informer)
+        Arguments.of("application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,"
+            + "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json",
+            new Output(MediaType.PROTOBUF, Output.Conversion.PARTIAL_OBJECT_METADATA_LIST, "v1")),
+        Arguments.of("application/yaml;as=PartialObjectMetadata;v=v1beta1;g=meta.k8s.io",
+            new Output(MediaType.YAML, Output.Conversion.PARTIAL_OBJECT_METADATA, "v1beta1")),
+        Arguments.of("application/json;as=PartialObjectMetadata;v=v2;g=meta.k8s.io", null),
         // a Table outside meta.k8s.io, or without its group and version
         Arguments.of("application/json;as=Table;v=v1;g=example.com", null),
         Arguments.of("application/json;as=Table", null),

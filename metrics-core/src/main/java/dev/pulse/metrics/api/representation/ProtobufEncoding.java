@@ -8,12 +8,15 @@ import dev.pulse.metrics.api.types.MetricsGroup;
 import dev.pulse.metrics.api.types.MetricsList;
 import dev.pulse.metrics.api.types.NodeMetrics;
 import dev.pulse.metrics.api.types.ObjectMeta;
+import dev.pulse.metrics.api.types.PartialObjectMetadata;
+import dev.pulse.metrics.api.types.PartialObjectMetadataList;
 import dev.pulse.metrics.api.types.PodMetrics;
 import dev.pulse.metrics.api.types.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import k8s.io.apimachinery.pkg.api.resource.Generated.Quantity;
 import k8s.io.apimachinery.pkg.apis.meta.v1.Generated.ListMeta;
@@ -24,7 +27,8 @@ import k8s.io.apimachinery.pkg.runtime.Generated.Unknown;
 import k8s.io.metrics.pkg.apis.metrics.v1beta1.Generated;
 
 /**
- * {@code application/vnd.kubernetes.protobuf}: the object as the messages generated from
+ * {@code application/vnd.kubernetes.protobuf}: the object (a metrics object or list, an object's or
+ * list's metadata alone, or a Status) as the messages generated from
  * Kubernetes' own .proto files, in the envelope every Kubernetes client unwraps (the magic
  * {@code k8s\0}, then a {@code runtime.Unknown} naming the kind and carrying the object's bytes).
  *
@@ -40,7 +44,7 @@ public final class ProtobufEncoding {
 
   private ProtobufEncoding() {}
 
-  /** The body of an answer carrying {@code object}: a metrics object, a list of them, or a Status. */
+  /** The body of an answer carrying {@code object}. */
   public static byte[] encode(Object object) {
     if (object instanceof NodeMetrics node) {
       return envelope(node.apiVersion(), node.kind(), node(node, new Shared()));
@@ -53,6 +57,12 @@ public final class ProtobufEncoding {
     }
     if (object instanceof Status status) {
       return envelope(status.apiVersion(), status.kind(), status(status));
+    }
+    if (object instanceof PartialObjectMetadata partial) {
+      return envelope(partial.apiVersion(), partial.kind(), partial(partial, new Shared()));
+    }
+    if (object instanceof PartialObjectMetadataList list) {
+      return envelope(list.apiVersion(), list.kind(), partialList(list));
     }
     throw new IllegalArgumentException("no protobuf message for " + object.getClass().getName());
   }
@@ -137,6 +147,26 @@ public final class ProtobufEncoding {
     Generated.PodMetricsList.Builder out = Generated.PodMetricsList.newBuilder().setMetadata(EMPTY_LIST_META);
     list.items().forEach(item -> out.addItems(pod((PodMetrics) item, shared)));
     return out.build();
+  }
+
+  private static k8s.io.apimachinery.pkg.apis.meta.v1.Generated.PartialObjectMetadata partial(
+      PartialObjectMetadata partial, Shared shared) {
+    return k8s.io.apimachinery.pkg.apis.meta.v1.Generated.PartialObjectMetadata.newBuilder()
+        .setMetadata(meta(partial.metadata(), shared))
+        .build();
+  }
+
+  /** meta.k8s.io/v1beta1 has a list message of its own (fields numbered the other way round). */
+  private static MessageLite partialList(PartialObjectMetadataList list) {
+    Shared shared = new Shared();
+    List<k8s.io.apimachinery.pkg.apis.meta.v1.Generated.PartialObjectMetadata> items = list.items() == null
+        ? List.of() : list.items().stream().map(item -> partial(item, shared)).toList();
+    if (list.apiVersion().endsWith("/v1beta1")) {
+      return k8s.io.apimachinery.pkg.apis.meta.v1beta1.Generated.PartialObjectMetadataList.newBuilder()
+          .setMetadata(EMPTY_LIST_META).addAllItems(items).build();
+    }
+    return k8s.io.apimachinery.pkg.apis.meta.v1.Generated.PartialObjectMetadataList.newBuilder()
+        .setMetadata(EMPTY_LIST_META).addAllItems(items).build();
   }
 
   private static k8s.io.apimachinery.pkg.apis.meta.v1.Generated.Status status(Status status) {

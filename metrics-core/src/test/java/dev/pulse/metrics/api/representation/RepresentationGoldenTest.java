@@ -9,6 +9,8 @@ import dev.pulse.metrics.api.types.MetricsGroup;
 import dev.pulse.metrics.api.types.MetricsList;
 import dev.pulse.metrics.api.types.NodeMetrics;
 import dev.pulse.metrics.api.types.ObjectMeta;
+import dev.pulse.metrics.api.types.PartialObjectMetadata;
+import dev.pulse.metrics.api.types.PartialObjectMetadataList;
 import dev.pulse.metrics.api.types.PodMetrics;
 import dev.pulse.metrics.api.types.Status;
 import java.io.IOException;
@@ -74,6 +76,27 @@ class RepresentationGoldenTest {
 
     assertThat(list.items()).hasSize(9);
     assertAllRepresentations("pods", list);
+  }
+
+  @Test
+  void metadataAlone() throws Exception {
+    // What a metadata-only client (as=PartialObjectMetadata[List]) gets: v1 and v1beta1, lists and objects.
+    PartialObjectMetadataList list = PartialObjectMetadataList.of("meta.k8s.io/v1",
+        partialList("nodes-partial", "meta.k8s.io/v1").getItemsList().stream().map(p -> meta(p.getMetadata())).toList());
+    assertThat(list.items()).hasSize(3);
+    assertAllRepresentations("nodes-partial", list);
+    assertThat(ProtobufEncoding.encode(PartialObjectMetadataList.of("meta.k8s.io/v1beta1", list.items().stream()
+        .map(PartialObjectMetadata::metadata).toList()))).isEqualTo(fixture("nodes-partial-v1beta1.pb"));
+
+    ObjectMeta node = meta(k8s.io.apimachinery.pkg.apis.meta.v1.Generated.PartialObjectMetadata.parseFrom(
+        envelope("node-partial", PartialObjectMetadata.KIND).getRaw()).getMetadata());
+    assertThat(ProtobufEncoding.encode(new PartialObjectMetadata("meta.k8s.io/v1", node)))
+        .isEqualTo(fixture("node-partial.pb"));
+    PartialObjectMetadata v1beta1 = new PartialObjectMetadata("meta.k8s.io/v1beta1", node);
+    JsonNode json = JSON.valueToTree(v1beta1);
+    assertThat(json).isEqualTo(JSON.readTree(fixture("node-partial-v1beta1.json")));
+    assertThat(new String(YamlEncoding.encode(json), StandardCharsets.UTF_8))
+        .isEqualTo(new String(fixture("node-partial-v1beta1.yaml"), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -148,6 +171,13 @@ class RepresentationGoldenTest {
     Unknown unknown = Unknown.parseFrom(Arrays.copyOfRange(body, 4, body.length));
     assertThat(unknown.getTypeMeta().getKind()).isEqualTo(kind);
     return unknown;
+  }
+
+  private static k8s.io.apimachinery.pkg.apis.meta.v1.Generated.PartialObjectMetadataList partialList(String name,
+      String apiVersion) throws IOException {
+    Unknown unknown = envelope(name, PartialObjectMetadataList.KIND);
+    assertThat(unknown.getTypeMeta().getApiVersion()).isEqualTo(apiVersion);
+    return k8s.io.apimachinery.pkg.apis.meta.v1.Generated.PartialObjectMetadataList.parseFrom(unknown.getRaw());
   }
 
   private static NodeMetrics node(Generated.NodeMetrics m) {
