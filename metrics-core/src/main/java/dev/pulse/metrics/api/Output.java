@@ -18,10 +18,12 @@ import java.util.stream.Stream;
  * endpoint accepts). {@code q=0} does not refuse a type there; {@code application/*} alone passes
  * negotiation but not the route check. Conversions are to {@code meta.k8s.io} v1 or v1beta1 kinds:
  * a Table (JSON or YAML only) or an object's or list's metadata alone.
+ *
+ * @param version the {@code meta.k8s.io} version converted to; null without a conversion
  */
 public record Output(MediaType mediaType, Conversion conversion, String version) {
 
-  /** What the object is turned into before encoding, as the Accept parameters {@code as}, {@code g}, {@code v} ask. */
+  /** What the object becomes before encoding, as the Accept parameters {@code as}, {@code g}, {@code v} ask. */
   public enum Conversion {
     NONE(null),
     TABLE("Table"),
@@ -108,7 +110,7 @@ public record Output(MediaType mediaType, Conversion conversion, String version)
   }
 
   /** What a route produces, in go-restful's order: the media types, then (for lists) their watch streams. */
-  static String produced(boolean listRoute) {
+  private static String produced(boolean listRoute) {
     List<String> types = new ArrayList<>();
     Stream.of(MediaType.values()).forEach(m -> types.add(m.contentType()));
     if (listRoute) {
