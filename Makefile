@@ -1,5 +1,5 @@
 # The front door. `make up` runs the main job, `make test` runs every test.
-MVN ?= mvn -B -ntp
+MVN ?= ./mvnw -B -ntp
 
 .PHONY: help build test bench bench-compare up down peers manifests bundle clean
 

@@ -58,7 +58,7 @@ phase_done() {
 build_classpath() {
   mkdir -p "${BENCH_DIR}"
   log "compiling metrics-core's test classes (bench tools) and resolving their classpath"
-  (cd "${REPO_ROOT}" && mvn -q -B -ntp -pl metrics-core test-compile dependency:build-classpath \
+  (cd "${REPO_ROOT}" && ./mvnw -q -B -ntp -pl metrics-core test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="${BENCH_DIR}/classpath.txt") ||
     die "cannot compile metrics-core's test classes for the benchmark"
   BENCH_CP="${REPO_ROOT}/metrics-core/target/test-classes:${REPO_ROOT}/metrics-core/target/classes:$(<"${BENCH_DIR}/classpath.txt")"

@@ -49,7 +49,7 @@ pulse_ensure_jars() {
   modules="$(IFS=,; printf '%s' "metrics-core,${missing[*]}")"
   log "building ${missing[*]} (mvn package -pl ${modules})"
   out="$(mktemp)"
-  if ! (cd "${REPO_ROOT}" && mvn -q -B -ntp package -DskipTests -pl "${modules}") >"${out}" 2>&1; then
+  if ! (cd "${REPO_ROOT}" && ./mvnw -q -B -ntp package -DskipTests -pl "${modules}") >"${out}" 2>&1; then
     cat "${out}" >&2
     rm -f "${out}"
     die "maven build of ${modules} failed"

@@ -1,5 +1,6 @@
 package dev.pulse.metrics.api;
 
+import dev.pulse.metrics.api.representation.MediaType;
 import dev.pulse.metrics.api.selector.FieldSelector;
 import dev.pulse.metrics.api.selector.LabelSelector;
 import dev.pulse.metrics.api.selector.SelectorException;
@@ -8,6 +9,8 @@ import dev.pulse.metrics.api.types.MetricsGroup;
 import dev.pulse.metrics.api.types.MetricsList;
 import dev.pulse.metrics.api.types.NodeMetrics;
 import dev.pulse.metrics.api.types.ObjectMeta;
+import dev.pulse.metrics.api.types.PartialObjectMetadata;
+import dev.pulse.metrics.api.types.PartialObjectMetadataList;
 import dev.pulse.metrics.api.types.PodMetrics;
 import dev.pulse.metrics.api.types.Status;
 import dev.pulse.metrics.cluster.ClusterView;
@@ -19,11 +22,6 @@ import dev.pulse.metrics.storage.Usage;
 import io.fabric8.kubernetes.api.model.Node;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,14 +38,14 @@ import java.util.function.LongConsumer;
  */
 public final class MetricsApi {
 
-  /** An HTTP status and the object to encode as its JSON body. */
-  public record Response(int status, Object body) {
-    static Response ok(Object body) {
-      return new Response(200, body);
+  /** An HTTP status and the object to encode as its body, in the representation negotiated for it. */
+  public record Response(int status, Object body, MediaType mediaType) {
+    static Response ok(Object body, MediaType mediaType) {
+      return new Response(200, body, mediaType);
     }
 
-    static Response error(Status status) {
-      return new Response(status.code(), status);
+    public static Response error(Status status, MediaType mediaType) {
+      return new Response(status.code(), status, mediaType);
     }
   }
 
@@ -70,50 +68,76 @@ public final class MetricsApi {
     this.servedAgeMillis = servedAgeMillis;
   }
 
-  /** Serves a GET; {@code accept} is the request's Accept header (may be null). */
+  /**
+   * Serves a GET; {@code accept} is the request's Accept header (may be null). The checks come in
+   * metrics-server's order, which decides which error a request with several problems gets: the
+   * route's media types, a list's label selector, negotiation, includeObject, the field selector,
+   * then watch.
+   */
   public Response serve(ApiRequest request, String accept) {
     if (request.isDiscovery()) {
-      return Response.ok(Discovery.forPath(request.path()));
+      return Response.ok(Discovery.forPath(request.path()), MediaType.JSON);
     }
     Resource resource = request.resource();
-    if (request.verb().equals("watch")) {
-      return Response.error(Status.methodNotSupported(MetricsGroup.GROUP, resource.path, "watch"));
-    }
-    Output output = Output.negotiate(accept);
-    if (output == null) {
-      return Response.error(Status.notAcceptable("only the following media types are accepted: " + Output.SUPPORTED));
-    }
-    Tables.IncludeObject include = Tables.includeObject(request.query().get("includeObject"));
-    if (include == null) {
-      return Response.error(Status.badRequest("invalid includeObject \"" + request.query().get("includeObject")
-          + "\": must be one of None, Metadata, Object"));
+    MediaType errors = Output.forError(accept);
+    boolean list = request.name() == null;
+    String produced = Output.unavailable(accept, list);
+    if (produced != null) {
+      return Response.error(Status.notAcceptableByRoute(produced), errors);
     }
     try {
-      return resource == Resource.NODES ? nodes(request, output, include) : pods(request, output, include);
+      LabelSelector labels = list ? LabelSelector.parse(request.labelSelector()) : LabelSelector.everything();
+      Output output = Output.negotiate(accept);
+      if (output == null) {
+        return Response.error(Status.notAcceptable("only the following media types are accepted: "
+            + Output.negotiable()), errors);
+      }
+      Tables.IncludeObject include = Tables.includeObject(request.query().get("includeObject"));
+      if (include == null) {
+        return Response.error(Status.badRequest("invalid includeObject \"" + request.query().get("includeObject")
+            + "\": must be one of None, Metadata, Object"), errors);
+      }
+      FieldSelector fields = list ? FieldSelector.parse(request.fieldSelector()).requireObjectMetaFields()
+          : FieldSelector.everything();
+      if (request.verb().equals("watch")) {
+        return Response.error(Status.methodNotSupported(MetricsGroup.GROUP, resource.path, "watch"), errors);
+      }
+      Asked asked = new Asked(resource, output, errors, include, labels, fields);
+      return resource == Resource.NODES ? nodes(request, asked) : pods(request, asked);
     } catch (SelectorException e) {
-      return Response.error(Status.badRequest(e.getMessage()));
+      return Response.error(Status.badRequest(e.getMessage()), errors);
     }
   }
 
-  private Response nodes(ApiRequest request, Output output, Tables.IncludeObject include) throws SelectorException {
+  /** What a request asks of a resource once its parameters are parsed and its representation chosen. */
+  private record Asked(Resource resource, Output output, MediaType errors, Tables.IncludeObject include,
+      LabelSelector labels, FieldSelector fields) {
+
+    /** {@code %T} of metrics-server's internal object, as its conversion errors name it. */
+    String goType(boolean list) {
+      return "*metrics." + resource.kind + (list ? "List" : "");
+    }
+  }
+
+  private Response nodes(ApiRequest request, Asked asked) {
     if (request.name() != null) {
       Optional<Node> node = cluster.node(request.name());
       if (node.isEmpty()) {
-        return Response.error(Status.notFound("", "node", request.name()));
+        return Response.error(Status.notFound("", "node", request.name()), asked.errors());
       }
       Tables.Item item = nodeItem(node.get(), now());
       if (item == null) {
-        return Response.error(Status.notFound(MetricsGroup.GROUP, Resource.NODES.errorResource, request.name()));
+        return Response.error(Status.notFound(MetricsGroup.GROUP, Resource.NODES.errorResource, request.name()),
+            asked.errors());
       }
-      return one(output, include, item);
+      return one(asked, item);
     }
-    LabelSelector labels = LabelSelector.parse(request.labelSelector());
-    FieldSelector fields = FieldSelector.parse(request.fieldSelector()).requireObjectMetaFields();
     List<Tables.Item> items = new ArrayList<>();
-    String now = now();
+    long now = now();
     cluster.nodes().stream()
-        .filter(n -> labels.matches(n.getMetadata().getLabels()) && nodeSelector.matches(n.getMetadata().getLabels()))
-        .filter(n -> fields.matches(Map.of("metadata.name", n.getMetadata().getName())))
+        .filter(n -> asked.labels().matches(n.getMetadata().getLabels())
+            && nodeSelector.matches(n.getMetadata().getLabels()))
+        .filter(n -> asked.fields().matches(Map.of("metadata.name", n.getMetadata().getName())))
         .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
         .forEach(n -> {
           Tables.Item item = nodeItem(n, now);
@@ -121,56 +145,53 @@ public final class MetricsApi {
             items.add(item);
           }
         });
-    return many(output, include, items,
+    return many(asked, items,
         all -> MetricsList.nodes(all.stream().map(i -> (NodeMetrics) i.object()).toList()));
   }
 
-  private Response pods(ApiRequest request, Output output, Tables.IncludeObject include) throws SelectorException {
+  private Response pods(ApiRequest request, Asked asked) {
     if (request.name() != null) {
       Optional<PodMeta> pod = cluster.runningPod(request.namespace(), request.name());
       if (pod.isEmpty()) {
-        return Response.error(Status.notFound("", "pods", request.name()));
+        return Response.error(Status.notFound("", "pods", request.name()), asked.errors());
       }
       Tables.Item item = podItem(pod.get(), now());
       if (item == null) {
         return Response.error(Status.notFound(MetricsGroup.GROUP, Resource.PODS.errorResource,
-            request.namespace() + "/" + request.name()));
+            request.namespace() + "/" + request.name()), asked.errors());
       }
-      return one(output, include, item);
+      return one(asked, item);
     }
-    LabelSelector labels = LabelSelector.parse(request.labelSelector());
-    FieldSelector fields = FieldSelector.parse(request.fieldSelector()).requireObjectMetaFields();
     List<Tables.Item> items = new ArrayList<>();
-    String now = now();
+    long now = now();
     for (PodMeta pod : cluster.runningPods(request.namespace())) {
-      if (labels.matches(pod.labels())
-          && fields.matches(Map.of("metadata.name", pod.name(), "metadata.namespace", pod.namespace()))) {
+      if (asked.labels().matches(pod.labels())
+          && asked.fields().matches(Map.of("metadata.name", pod.name(), "metadata.namespace", pod.namespace()))) {
         Tables.Item item = podItem(pod, now);
         if (item != null) {
           items.add(item);
         }
       }
     }
-    return many(output, include, items,
+    return many(asked, items,
         all -> MetricsList.pods(all.stream().map(i -> (PodMetrics) i.object()).toList()));
   }
 
-  /** @param now the response's time, every item's creationTimestamp (as metrics-server sets it) */
-  private Tables.Item nodeItem(Node node, String now) {
+  private Tables.Item nodeItem(Node node, long now) {
     String name = node.getMetadata().getName();
     Usage usage = store.node(name);
     if (usage == null) {
       return null;
     }
     ObjectMeta meta = new ObjectMeta(name, null, now, node.getMetadata().getLabels());
-    String window = window(usage.windowMillis());
-    NodeMetrics metrics = new NodeMetrics(meta, timestamp(usage.timestampMillis()), window,
+    Duration window = window(usage.windowMillis());
+    NodeMetrics metrics = new NodeMetrics(meta, Math.floorDiv(usage.timestampMillis(), 1000L), window,
         usage(usage.cpuNanocores(), usage.memoryBytes()));
     servedAgeMillis.accept(clock.millis() - usage.timestampMillis());
     return new Tables.Item(meta, metrics, usage.cpuNanocores(), usage.memoryBytes(), window);
   }
 
-  private Tables.Item podItem(PodMeta pod, String now) {
+  private Tables.Item podItem(PodMeta pod, long now) {
     PodUsage usage = store.pod(pod.namespace(), pod.name());
     if (usage == null) {
       return null;
@@ -184,20 +205,37 @@ public final class MetricsApi {
       cpu += c.usage().cpuNanocores();
       memory += c.usage().memoryBytes();
     }
-    String window = window(usage.windowMillis());
-    PodMetrics metrics = new PodMetrics(meta, timestamp(usage.timestampMillis()), window, containers);
+    Duration window = window(usage.windowMillis());
+    PodMetrics metrics = new PodMetrics(meta, Math.floorDiv(usage.timestampMillis(), 1000L), window, containers);
     servedAgeMillis.accept(clock.millis() - usage.timestampMillis());
     return new Tables.Item(meta, metrics, cpu, memory, window);
   }
 
-  /** A single object: the object itself as JSON, or a one-row Table. */
-  private static Response one(Output output, Tables.IncludeObject include, Tables.Item item) {
-    return Response.ok(output == Output.JSON ? item.object() : Tables.of(output, include, List.of(item)));
+  /** A single object as asked: itself, a one-row Table, or its metadata. */
+  private static Response one(Asked asked, Tables.Item item) {
+    Output output = asked.output();
+    return switch (output.conversion()) {
+      case NONE -> Response.ok(item.object(), output.mediaType());
+      case TABLE -> Response.ok(Tables.of(output, asked.include(), List.of(item)), output.mediaType());
+      case PARTIAL_OBJECT_METADATA -> Response.ok(new PartialObjectMetadata(output.apiVersion(), item.meta()),
+          output.mediaType());
+      case PARTIAL_OBJECT_METADATA_LIST -> Response.error(Status.notAcceptable("you requested "
+          + PartialObjectMetadataList.KIND + ", but the requested object is not a list (" + asked.goType(false) + ")"),
+          asked.errors());
+    };
   }
 
-  private static Response many(Output output, Tables.IncludeObject include, List<Tables.Item> items,
-      Function<List<Tables.Item>, Object> asList) {
-    return Response.ok(output == Output.JSON ? asList.apply(items) : Tables.of(output, include, items));
+  private static Response many(Asked asked, List<Tables.Item> items, Function<List<Tables.Item>, Object> asList) {
+    Output output = asked.output();
+    return switch (output.conversion()) {
+      case NONE -> Response.ok(asList.apply(items), output.mediaType());
+      case TABLE -> Response.ok(Tables.of(output, asked.include(), items), output.mediaType());
+      case PARTIAL_OBJECT_METADATA -> Response.error(Status.notAcceptable("you requested "
+          + PartialObjectMetadata.KIND + ", but the requested object is a list (" + asked.goType(true) + ")"),
+          asked.errors());
+      case PARTIAL_OBJECT_METADATA_LIST -> Response.ok(PartialObjectMetadataList.of(output.apiVersion(),
+          items.stream().map(Tables.Item::meta).toList()), output.mediaType());
+    };
   }
 
   private static Map<String, String> usage(long cpuNanocores, long memoryBytes) {
@@ -207,36 +245,12 @@ public final class MetricsApi {
     return usage;
   }
 
-  private String now() {
-    return timestamp(clock.millis());
+  /** The response's time, every item's creationTimestamp (as metrics-server sets it), in epoch seconds. */
+  private long now() {
+    return Math.floorDiv(clock.millis(), 1000L);
   }
 
-  /**
-   * {@code metav1.Time} marshals RFC 3339 with whole seconds, as ISO_INSTANT prints them for years
-   * 0 to 9999. Written by hand: a list of every pod formats tens of thousands of these.
-   */
-  static String timestamp(long epochMillis) {
-    LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000L), 0, ZoneOffset.UTC);
-    if (t.getYear() < 0 || t.getYear() > 9999) {
-      return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(epochMillis).truncatedTo(ChronoUnit.SECONDS));
-    }
-    char[] c = "0000-00-00T00:00:00Z".toCharArray();
-    digits(c, 0, 4, t.getYear());
-    digits(c, 5, 2, t.getMonthValue());
-    digits(c, 8, 2, t.getDayOfMonth());
-    digits(c, 11, 2, t.getHour());
-    digits(c, 14, 2, t.getMinute());
-    digits(c, 17, 2, t.getSecond());
-    return new String(c);
-  }
-
-  private static void digits(char[] out, int at, int width, int value) {
-    for (int i = at + width - 1; i >= at; i--, value /= 10) {
-      out[i] = (char) ('0' + value % 10);
-    }
-  }
-
-  private static String window(long millis) {
-    return GoDurations.format(Duration.ofMillis(millis));
+  private static Duration window(long millis) {
+    return Duration.ofMillis(millis);
   }
 }

@@ -1,73 +1,251 @@
 package dev.pulse.metrics.api;
 
-import java.util.Locale;
+import dev.pulse.metrics.api.representation.MediaType;
+import dev.pulse.metrics.api.types.PartialObjectMetadata;
+import dev.pulse.metrics.api.types.PartialObjectMetadataList;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * The representation a client asked for in its Accept header. {@code kubectl get} asks for a
- * {@code meta.k8s.io} Table and falls back to JSON; everything else wants JSON.
+ * What to answer a client with, from its Accept header, decided as metrics-server's generic API
+ * server decides it: first go-restful's route check (some media range, parameters and q ignored,
+ * must be {@code *}{@code /*} or exactly a type the route produces), then apiserver's negotiation
+ * (goautoneg's ordering; the first clause, in that order, whose type, parameters and conversion the
+ * endpoint accepts). {@code q=0} does not refuse a type there; {@code application/*} alone passes
+ * negotiation but not the route check. Conversions are to {@code meta.k8s.io} v1 or v1beta1 kinds:
+ * a Table (JSON or YAML only) or an object's or list's metadata alone.
+ *
+ * @param version the {@code meta.k8s.io} version converted to; null without a conversion
  */
-public enum Output {
-  JSON(null),
-  TABLE_V1("meta.k8s.io/v1"),
-  TABLE_V1BETA1("meta.k8s.io/v1beta1");
+public record Output(MediaType mediaType, Conversion conversion, String version) {
 
-  /** The Table's apiVersion, null for plain objects. */
-  public final String tableApiVersion;
+  /** What the object becomes before encoding, as the Accept parameters {@code as}, {@code g}, {@code v} ask. */
+  public enum Conversion {
+    NONE(null),
+    TABLE("Table"),
+    PARTIAL_OBJECT_METADATA(PartialObjectMetadata.KIND),
+    PARTIAL_OBJECT_METADATA_LIST(PartialObjectMetadataList.KIND);
 
-  Output(String tableApiVersion) {
-    this.tableApiVersion = tableApiVersion;
+    final String kind;
+
+    Conversion(String kind) {
+      this.kind = kind;
+    }
   }
 
-  /** What Pulse answers with when the client accepts nothing it can produce. */
-  public static final String SUPPORTED = "application/json, application/json;as=Table;v=v1;g=meta.k8s.io";
+  public static final Output JSON = new Output(MediaType.JSON, Conversion.NONE, null);
+  public static final Output YAML = new Output(MediaType.YAML, Conversion.NONE, null);
+  public static final Output PROTOBUF = new Output(MediaType.PROTOBUF, Conversion.NONE, null);
 
-  /** The first acceptable representation in the client's order of preference, or null. */
+  private static final String META_GROUP = "meta.k8s.io";
+  /** {@code ListOptions}' group version: the only server version ({@code sv}) an endpoint takes. */
+  private static final String META_VERSION = "v1";
+  private static final List<String> CONVERSION_VERSIONS = List.of("v1", "v1beta1");
+  private static final String WATCH = "watch";
+
+  /** The converted object's apiVersion ({@code meta.k8s.io/v1}...), null for plain objects. */
+  public String apiVersion() {
+    return version == null ? null : META_GROUP + "/" + version;
+  }
+
+  /** The representation of a metrics resource, or null when the client accepts none Pulse can produce. */
   public static Output negotiate(String accept) {
-    if (accept == null || accept.isBlank()) {
-      return JSON;
-    }
-    for (String range : accept.split(",")) {
-      Output o = match(range);
-      if (o != null) {
-        return o;
-      }
-    }
-    return null;
-  }
-
-  private static Output match(String range) {
-    String[] parts = range.split(";");
-    String type = parts[0].trim().toLowerCase(Locale.ROOT);
-    String as = null;
-    String version = null;
-    String group = null;
-    for (int i = 1; i < parts.length; i++) {
-      String[] kv = parts[i].split("=", 2);
-      if (kv.length != 2) {
-        continue;
-      }
-      String value = kv[1].trim();
-      switch (kv[0].trim()) {
-        case "as" -> as = value;
-        case "v" -> version = value;
-        case "g" -> group = value;
-        default -> { }
-      }
-    }
-    if (!type.equals("application/json") && !type.equals("application/*") && !type.equals("*/*")) {
+    accept = headerValue(accept);
+    if (unavailable(accept, true) != null) {
       return null;
     }
-    if (as == null) {
+    if (accept.isEmpty()) {
       return JSON;
     }
-    if (as.equals("Table") && "meta.k8s.io".equals(group)) {
-      if ("v1".equals(version)) {
-        return TABLE_V1;
-      }
-      if ("v1beta1".equals(version)) {
-        return TABLE_V1BETA1;
+    for (Clause clause : clauses(accept)) {
+      for (MediaType media : MediaType.values()) {
+        if (clause.matches(media)) {
+          Output output = clause.output(media, true);
+          if (output != null) {
+            return output;
+          }
+        }
       }
     }
     return null;
+  }
+
+  /**
+   * How a Status error is encoded ({@code responsewriters.ErrorNegotiated}): the first acceptable
+   * plain representation, no conversions; JSON when there is none.
+   */
+  public static MediaType forError(String accept) {
+    accept = headerValue(accept);
+    if (accept.isEmpty()) {
+      return MediaType.JSON;
+    }
+    for (Clause clause : clauses(accept)) {
+      for (MediaType media : MediaType.values()) {
+        if (clause.matches(media) && clause.output(media, false) != null) {
+          return media;
+        }
+      }
+    }
+    return MediaType.JSON;
+  }
+
+  /**
+   * go-restful's refusal, before any handler runs: the representations the route produces, or
+   * null when the Accept header passes its check. A list route also produces watch streams.
+   */
+  public static String unavailable(String accept, boolean listRoute) {
+    String ranges = headerValue(accept).isEmpty() ? "*/*" : headerValue(accept);
+    for (String range : ranges.split(",", -1)) {
+      int params = range.indexOf(';');
+      String type = trimSpaces(params < 0 ? range : range.substring(0, params));
+      if (type.equals("*/*") || Stream.of(MediaType.values()).anyMatch(m -> m.contentType().equals(type))) {
+        return null;
+      }
+    }
+    return produced(listRoute);
+  }
+
+  /** What a route produces, in go-restful's order: the media types, then (for lists) their watch streams. */
+  private static String produced(boolean listRoute) {
+    List<String> types = new ArrayList<>();
+    Stream.of(MediaType.values()).forEach(m -> types.add(m.contentType()));
+    if (listRoute) {
+      Stream.of(MediaType.values()).filter(m -> m.streams)
+          .forEach(m -> types.add(m.contentType() + ";stream=" + WATCH));
+    }
+    return String.join(", ", types);
+  }
+
+  /** The representations negotiation can pick, as its 406 message lists them. */
+  static String negotiable() {
+    return Stream.of(MediaType.values()).map(MediaType::contentType).collect(Collectors.joining(", "));
+  }
+
+  /** One media range of an Accept header, as goautoneg parses it. */
+  private record Clause(String type, String subtype, double q, Map<String, String> params) {
+
+    boolean matches(MediaType media) {
+      return type.equals(media.type) && (subtype.equals(media.subtype) || subtype.equals("*"))
+          || type.equals("*") && subtype.equals("*");
+    }
+
+    /**
+     * {@code acceptMediaTypeOptions}: the output this clause asks of {@code media}, or null when the
+     * endpoint refuses its parameters. Only resource endpoints convert; errors never are.
+     */
+    Output output(MediaType media, boolean convert) {
+      String as = params.get("as");
+      String group = params.get("g");
+      String version = params.get("v");
+      String stream = params.getOrDefault("stream", "");
+      String serverVersion = params.getOrDefault("sv", "");
+      if (!stream.isEmpty() && (!media.streams || !stream.equals(WATCH))) {
+        return null;
+      }
+      if (!serverVersion.isEmpty() && (!convert || !serverVersion.equals(META_VERSION))) {
+        return null;
+      }
+      if (as == null && group == null && version == null) {
+        return new Output(media, Conversion.NONE, null);
+      }
+      if (!convert || !META_GROUP.equals(group) || !CONVERSION_VERSIONS.contains(version)) {
+        return null;
+      }
+      for (Conversion conversion : Conversion.values()) {
+        // A Table is rendered as JSON or YAML only (RequestScope.AllowsMediaTypeTransform).
+        if (conversion.kind != null && conversion.kind.equals(as)
+            && (conversion != Conversion.TABLE || media != MediaType.PROTOBUF)) {
+          return new Output(media, conversion, version);
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * goautoneg's ParseAccept: ranges without a subtype dropped (but {@code *}), a q that does not
+   * parse is 0, and its insertion sort by a comparison that puts higher q first but also any
+   * concrete type or subtype before a wildcard: what Go's sort does with up to 12 clauses.
+   */
+  private static List<Clause> clauses(String accept) {
+    List<Clause> clauses = new ArrayList<>();
+    for (String part : accept.split(",", -1)) {
+      part = trimSpaces(part);
+      if (part.isEmpty()) {
+        continue;
+      }
+      String[] typeAndParams = part.split(";", 2);
+      String[] types = typeAndParams[0].split("/", -1);
+      String type = trimSpaces(types[0]);
+      String subtype;
+      if (types.length == 1) {
+        if (!type.equals("*")) {
+          continue;
+        }
+        subtype = "*";
+      } else if (types.length == 2) {
+        subtype = trimSpaces(types[1]);
+      } else {
+        continue;
+      }
+      double q = 1.0;
+      Map<String, String> params = new HashMap<>();
+      if (typeAndParams.length == 2) {
+        for (String param : typeAndParams[1].split(";", -1)) {
+          String[] kv = param.split("=", -1);
+          if (kv.length != 2) {
+            continue;
+          }
+          String key = trimSpaces(kv[0]);
+          if (key.equals("q")) {
+            q = goFloat32(kv[1]);
+          } else {
+            params.put(key, trimSpaces(kv[1]));
+          }
+        }
+      }
+      clauses.add(new Clause(type, subtype, q, params));
+    }
+    for (int i = 1; i < clauses.size(); i++) {
+      for (int j = i; j > 0 && less(clauses.get(j), clauses.get(j - 1)); j--) {
+        clauses.set(j - 1, clauses.set(j, clauses.get(j - 1)));
+      }
+    }
+    return clauses;
+  }
+
+  private static boolean less(Clause a, Clause b) {
+    return a.q() > b.q() || !a.type().equals("*") && b.type().equals("*")
+        || !a.subtype().equals("*") && b.subtype().equals("*");
+  }
+
+  /**
+   * {@code strconv.ParseFloat(s, 32)} with its error ignored, as goautoneg does: 0 for text that is
+   * not a number, infinity for one out of range.
+   */
+  private static double goFloat32(String text) {
+    return text.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?") ? Float.parseFloat(text) : 0;
+  }
+
+  /** The header as Go's HTTP server hands it over: without leading and trailing spaces and tabs. */
+  private static String headerValue(String accept) {
+    return accept == null ? "" : accept.replaceAll("^[ \t]+|[ \t]+$", "");
+  }
+
+  /** Go's {@code strings.TrimFunc(s, r == ' ')}: spaces only, not tabs. */
+  private static String trimSpaces(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && s.charAt(start) == ' ') {
+      start++;
+    }
+    while (end > start && s.charAt(end - 1) == ' ') {
+      end--;
+    }
+    return s.substring(start, end);
   }
 }

@@ -1,7 +1,10 @@
 package dev.pulse.metrics.api;
 
+import dev.pulse.metrics.api.types.GoDurations;
 import dev.pulse.metrics.api.types.ObjectMeta;
+import dev.pulse.metrics.api.types.PartialObjectMetadata;
 import dev.pulse.metrics.api.types.Table;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +19,7 @@ final class Tables {
   enum IncludeObject { NONE, METADATA, OBJECT }
 
   /** One row's data: the served object and the numbers its cells show. */
-  record Item(ObjectMeta meta, Object object, long cpuNanocores, long memoryBytes, String window) {}
+  record Item(ObjectMeta meta, Object object, long cpuNanocores, long memoryBytes, Duration window) {}
 
   private static final List<Table.Column> COLUMNS = List.of(
       new Table.Column("Name", "string", "name", "Name of the resource", 0),
@@ -42,20 +45,20 @@ final class Tables {
   /** An empty table has neither columns nor rows, as metrics-server derives columns from the first item. */
   static Table of(Output output, IncludeObject include, List<Item> items) {
     if (items.isEmpty()) {
-      return new Table("Table", output.tableApiVersion, Map.of(), null, null);
+      return new Table("Table", output.apiVersion(), Map.of(), null, null);
     }
     List<Table.Row> rows = new ArrayList<>(items.size());
     for (Item item : items) {
       List<Object> cells = List.of(item.meta().name(), Quantities.cpu(item.cpuNanocores()),
-          Quantities.memory(item.memoryBytes()), item.window());
+          Quantities.memory(item.memoryBytes()), GoDurations.format(item.window()));
       Object rowObject = switch (include) {
         case NONE -> null;
         case OBJECT -> item.object();
         // The API server gives the row's PartialObjectMetadata the Table's group version (asTable).
-        case METADATA -> new Table.PartialObjectMetadata("PartialObjectMetadata", output.tableApiVersion, item.meta());
+        case METADATA -> new PartialObjectMetadata(output.apiVersion(), item.meta());
       };
       rows.add(new Table.Row(cells, rowObject));
     }
-    return new Table("Table", output.tableApiVersion, Map.of(), COLUMNS, rows);
+    return new Table("Table", output.apiVersion(), Map.of(), COLUMNS, rows);
   }
 }

@@ -1,6 +1,6 @@
 package dev.pulse.metrics.config;
 
-import dev.pulse.metrics.api.GoDurations;
+import dev.pulse.metrics.api.types.GoDurations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

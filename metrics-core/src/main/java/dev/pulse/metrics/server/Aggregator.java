@@ -1,6 +1,6 @@
 package dev.pulse.metrics.server;
 
-import dev.pulse.metrics.api.GoDurations;
+import dev.pulse.metrics.api.types.GoDurations;
 import dev.pulse.metrics.api.MetricsApi;
 import dev.pulse.metrics.api.selector.LabelSelector;
 import dev.pulse.metrics.api.selector.SelectorException;

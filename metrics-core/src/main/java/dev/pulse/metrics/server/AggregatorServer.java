@@ -8,6 +8,9 @@ import dev.pulse.metrics.api.Discovery;
 import dev.pulse.metrics.api.MetricsApi;
 import dev.pulse.metrics.api.Output;
 import dev.pulse.metrics.api.Reply;
+import dev.pulse.metrics.api.representation.MediaType;
+import dev.pulse.metrics.api.representation.ProtobufEncoding;
+import dev.pulse.metrics.api.representation.YamlEncoding;
 import dev.pulse.metrics.api.types.Status;
 import dev.pulse.metrics.api.types.MetricsGroup;
 import dev.pulse.metrics.auth.AccessAttributes;
@@ -218,7 +221,7 @@ public final class AggregatorServer {
   private void admit(RoutingContext ctx) {
     if (!limits.admit()) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
-      respond(ctx, new MetricsApi.Response(429, Status.tooManyRequests(RETRY_AFTER_SECONDS)));
+      respond(ctx, MetricsApi.Response.error(Status.tooManyRequests(RETRY_AFTER_SECONDS), MediaType.JSON));
       return;
     }
     long deadline = vertx.setTimer(limits.requestTimeoutMillis(), id -> timedOut(ctx));
@@ -235,7 +238,7 @@ public final class AggregatorServer {
    */
   private void timedOut(RoutingContext ctx) {
     limits.timedOut();
-    respond(ctx, new MetricsApi.Response(504, Status.timeout()));
+    respond(ctx, MetricsApi.Response.error(Status.timeout(), MediaType.JSON));
   }
 
   /** Whether the request was answered already: by a timeout, while a review for it was on its way. */
@@ -285,7 +288,7 @@ public final class AggregatorServer {
           : new Authentication(null, String.valueOf(result.cause()));
       if (!authn.authenticated()) {
         LOG.debug("unauthenticated request to {}: {}", ctx.request().path(), authn.error());
-        respond(ctx, new MetricsApi.Response(401, Status.unauthorized()));
+        respond(ctx, MetricsApi.Response.error(Status.unauthorized(), errorMediaType(ctx)));
         return;
       }
       AccessAttributes attributes = ctx.get(ATTRIBUTES);
@@ -314,7 +317,7 @@ public final class AggregatorServer {
       Status status = attributes.resourceRequest()
           ? Status.forbidden(attributes.group(), attributes.resource(), attributes.name() == null ? "" : attributes.name(), why)
           : Status.forbidden("", "", "", why);
-      respond(ctx, new MetricsApi.Response(403, status));
+      respond(ctx, MetricsApi.Response.error(status, errorMediaType(ctx)));
     });
   }
 
@@ -336,13 +339,13 @@ public final class AggregatorServer {
       reply(ctx, rawJson(200, version));
     } else if (Index.isVersion(path)) {
       // go-restful routes /version for GET only.
-      respond(ctx, new MetricsApi.Response(405, Status.methodNotAllowed()));
+      respond(ctx, MetricsApi.Response.error(Status.methodNotAllowed(), errorMediaType(ctx)));
     } else if (request == null && Index.underRestRoot(path)) {
-      respond(ctx, new MetricsApi.Response(404, Status.pathNotFound()));
+      respond(ctx, MetricsApi.Response.error(Status.pathNotFound(), MediaType.JSON));
     } else if (request == null) {
       reply(ctx, rawJson(Index.isIndex(path) ? 200 : 404, index.listing()));
     } else if (!get) {
-      respond(ctx, new MetricsApi.Response(405, Status.methodNotAllowed()));
+      respond(ctx, MetricsApi.Response.error(Status.methodNotAllowed(), errorMediaType(ctx)));
     } else if (request.isDiscovery() && request.path().equals("/apis") && Discovery.aggregatedRequested(accept)) {
       reply(ctx, Discovery.aggregated(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH)));
     } else {
@@ -383,17 +386,32 @@ public final class AggregatorServer {
 
   private static MetricsApi.Response internalError(Throwable cause) {
     LOG.error("cannot serve a list", cause);
-    return new MetricsApi.Response(500, Status.internalError("the list could not be built"));
+    return MetricsApi.Response.error(Status.internalError("the list could not be built"), MediaType.JSON);
+  }
+
+  /**
+   * Authentication, authorization and method errors are negotiated as the API server's filters
+   * negotiate them; a path it does not serve, load shedding and timeouts are always JSON there.
+   */
+  private static MediaType errorMediaType(RoutingContext ctx) {
+    return Output.forError(ctx.request().getHeader(HttpHeaders.ACCEPT));
   }
 
   private static SharedLists.EncodedResponse encode(String path, MetricsApi.Response response) {
+    MediaType mediaType = response.mediaType();
     try {
-      return new SharedLists.EncodedResponse(response.status(), JSON.writeValueAsBytes(response.body()));
-    } catch (JsonProcessingException e) {
-      LOG.error("cannot encode response to {}", path, e);
+      byte[] body = switch (mediaType) {
+        case JSON -> JSON.writeValueAsBytes(response.body());
+        case YAML -> YamlEncoding.encode(JSON.valueToTree(response.body()));
+        case PROTOBUF -> ProtobufEncoding.encode(response.body());
+      };
+      return new SharedLists.EncodedResponse(response.status(), mediaType.contentType(), body);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      LOG.error("cannot encode response to {} as {}", path, mediaType, e);
       // A literal, not an encoded Status: the encoder is what just failed.
-      return new SharedLists.EncodedResponse(500, ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
-          + "\"status\":\"Failure\",\"message\":\"Internal error occurred: response encoding failed\","
+      return new SharedLists.EncodedResponse(500, MediaType.JSON.contentType(), ("{\"kind\":\"Status\","
+          + "\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+          + "\"message\":\"Internal error occurred: response encoding failed\","
           + "\"reason\":\"InternalError\",\"code\":500}").getBytes(StandardCharsets.UTF_8));
     }
   }
@@ -405,7 +423,7 @@ public final class AggregatorServer {
     int code = response.status();
     timeOnEnd(ctx, code);
     ctx.response().setStatusCode(code)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CONTENT_TYPE, response.contentType())
         .putHeader("X-Content-Type-Options", "nosniff");
     end(ctx, Buffer.buffer(response.body()));
   }

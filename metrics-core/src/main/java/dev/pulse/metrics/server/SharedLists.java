@@ -26,7 +26,7 @@ final class SharedLists {
   private record Entry(long second, Future<EncodedResponse> response) {}
 
   /** An encoded answer. */
-  record EncodedResponse(int status, byte[] body) {}
+  record EncodedResponse(int status, String contentType, byte[] body) {}
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.metrics.api.selector.LabelSelector;
 import dev.pulse.metrics.api.selector.SelectorException;
+import dev.pulse.metrics.api.types.Status;
+import dev.pulse.metrics.api.types.Timestamps;
 import dev.pulse.metrics.cluster.ClusterView;
 import dev.pulse.metrics.cluster.PodMeta;
 import dev.pulse.metrics.storage.ContainerSample;
@@ -211,11 +213,11 @@ class MetricsApiTest {
     java.util.Random random = new java.util.Random(11);
     for (int i = 0; i < 100_000; i++) {
       long millis = random.nextLong() % 253_402_300_800_000L; // years -5900 to 9999
-      assertThat(MetricsApi.timestamp(millis)).as("%d", millis).isEqualTo(
+      assertThat(Timestamps.rfc3339(Math.floorDiv(millis, 1000L))).as("%d", millis).isEqualTo(
           java.time.format.DateTimeFormatter.ISO_INSTANT.format(
               Instant.ofEpochMilli(millis).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
     }
-    assertThat(MetricsApi.timestamp(T2 + 999)).isEqualTo("2024-05-01T10:00:15Z");
+    assertThat(Timestamps.rfc3339(Math.floorDiv(T2 + 999, 1000L))).isEqualTo("2024-05-01T10:00:15Z");
   }
 
   // ---- Discovery documents ----
@@ -519,13 +521,39 @@ class MetricsApiTest {
 
   @Test
   void unacceptableMediaTypeIs406() {
-    MetricsApi.Response response = get(V1BETA1 + "/nodes", Map.of(), "application/vnd.kubernetes.protobuf");
+    MetricsApi.Response response = get(V1BETA1 + "/nodes", Map.of(),
+        "application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io");
 
     assertThat(response.status()).isEqualTo(406);
     assertThat(body(response)).isEqualTo(json("""
         {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",
-        "message":"only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io",
+        "message":"only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf",
         "reason":"NotAcceptable","code":406}"""));
+  }
+
+  @Test
+  void metadataAloneForObjectsAndListsButNotTheOtherWayRound() {
+    String partial = "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io";
+    String partialList = "application/json;as=PartialObjectMetadataList;v=v1beta1;g=meta.k8s.io";
+
+    assertThat(body(get(V1BETA1 + "/nodes/node-a", Map.of(), partial))).isEqualTo(json("""
+        {"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"name":"node-a",
+        "creationTimestamp":"2024-05-01T10:00:20Z","labels":{"kubernetes.io/hostname":"node-a","pool":"blue"}}}"""));
+    assertThat(body(get(V1BETA1 + "/namespaces/default/pods", Map.of("labelSelector", "app=web"), partialList)))
+        .isEqualTo(json("""
+        {"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1beta1","metadata":{},"items":[
+        {"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1beta1","metadata":{"name":"web-1",
+        "namespace":"default","creationTimestamp":"2024-05-01T10:00:20Z",
+        "labels":{"app":"web","pod-template-hash":"5d4f8c7b9"}}}]}"""));
+    // metrics-server's messages, naming the Go type it holds (captured)
+    MetricsApi.Response notAList = get(V1BETA1 + "/nodes/node-a", Map.of(), partialList);
+    assertThat(notAList.status()).isEqualTo(406);
+    assertThat(((Status) notAList.body()).message()).isEqualTo(
+        "you requested PartialObjectMetadataList, but the requested object is not a list (*metrics.NodeMetrics)");
+    MetricsApi.Response aList = get(V1BETA1 + "/pods", Map.of(), partial);
+    assertThat(aList.status()).isEqualTo(406);
+    assertThat(((Status) aList.body()).message()).isEqualTo(
+        "you requested PartialObjectMetadata, but the requested object is a list (*metrics.PodMetricsList)");
   }
 
   // ---- Table output ----

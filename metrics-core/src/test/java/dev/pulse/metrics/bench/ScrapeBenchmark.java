@@ -1,7 +1,7 @@
 package dev.pulse.metrics.bench;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.pulse.metrics.api.GoDurations;
+import dev.pulse.metrics.api.types.GoDurations;
 import dev.pulse.metrics.api.selector.LabelSelector;
 import dev.pulse.metrics.cluster.ClusterView;
 import dev.pulse.metrics.scrape.KubeletClient;

@@ -13,6 +13,7 @@ import dev.pulse.metrics.api.types.NodeMetrics;
 import dev.pulse.metrics.api.types.ObjectMeta;
 import dev.pulse.metrics.api.types.PodMetrics;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,13 +33,14 @@ class OpenApiSchemaTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final OpenApi OPEN_API = OpenApi.load("0.1.0", Instant.EPOCH);
-  private static final String NOW = "2026-11-30T23:07:32Z";
+  private static final long NOW = Instant.parse("2026-11-30T23:07:32Z").getEpochSecond();
+  private static final Duration WINDOW = Duration.ofSeconds(15);
 
   private static final NodeMetrics NODE = new NodeMetrics(
       new ObjectMeta("node-a", null, NOW, Map.of("kubernetes.io/hostname", "node-a", "pool", "blue")),
-      NOW, "15s", Map.of("cpu", "1500m", "memory", "1234567Ki"));
+      NOW, WINDOW, Map.of("cpu", "1500m", "memory", "1234567Ki"));
   private static final PodMetrics POD = new PodMetrics(
-      new ObjectMeta("web-1", "shop", NOW, Map.of("app", "web")), NOW, "15s",
+      new ObjectMeta("web-1", "shop", NOW, Map.of("app", "web")), NOW, WINDOW,
       List.of(new ContainerMetrics("app", Map.of("cpu", "10m", "memory", "20Mi")),
           new ContainerMetrics("sidecar", Map.of("cpu", "0", "memory", "1Ki"))));
 

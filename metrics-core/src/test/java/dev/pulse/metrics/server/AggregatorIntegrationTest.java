@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.pulse.metrics.Version;
 import dev.pulse.metrics.config.AggregatorOptions;
 import dev.pulse.metrics.testing.FakeKubelets;
@@ -80,6 +82,7 @@ class AggregatorIntegrationTest {
   private static final String V1BETA1 = "/apis/metrics.k8s.io/v1beta1";
   private static final String TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML = new YAMLMapper();
 
   private static final long MI = 1024 * 1024;
   /** The user kube-apiserver says it proxies for, and who is allowed everything. */
@@ -318,6 +321,51 @@ class AggregatorIntegrationTest {
         JsonNode one = pulse.json(V1BETA1 + "/nodes/node-b", TABLE);
         assertThat(cells(one)).containsExactly(List.of("node-b", "123456789n", "987654Ki", "1s"));
       });
+    }
+
+    @Test
+    void servesProtobufAndYamlWithTheValuesOfItsJson() {
+      // The representations client-go's protobuf clients (kubectl top, the HPA) and `kubectl get -o yaml`
+      // read; each request is its own moment, so a scrape in between is retried away.
+      for (String path : List.of(V1BETA1 + "/nodes", V1BETA1 + "/nodes/node-b", V1BETA1 + "/pods",
+          V1BETA1 + "/namespaces/shop/pods/web-1")) {
+        eventually(DEADLINE, () -> {
+          JsonNode json = withoutCreationTimestamps(pulse.json(path));
+          HttpResponse<byte[]> yaml = pulse.getBytes(path, "application/yaml");
+          HttpResponse<byte[]> protobuf = pulse.getBytes(path, "application/vnd.kubernetes.protobuf");
+
+          assertThat(yaml.headers().firstValue("Content-Type")).hasValue("application/yaml");
+          assertThat(withoutCreationTimestamps(YAML.readTree(yaml.body()))).as("%s as YAML", path).isEqualTo(json);
+          assertThat(protobuf.headers().firstValue("Content-Type")).hasValue("application/vnd.kubernetes.protobuf");
+          assertThat(ProtobufAsJson.read(protobuf.body())).as("%s as protobuf", path).isEqualTo(json);
+        });
+      }
+    }
+
+    @Test
+    void answersErrorsInTheRepresentationAsked() throws Exception {
+      HttpResponse<byte[]> notFound = pulse.getBytes(V1BETA1 + "/nodes/node-z", "application/vnd.kubernetes.protobuf");
+      assertThat(notFound.statusCode()).isEqualTo(404);
+      assertThat(notFound.headers().firstValue("Content-Type")).hasValue("application/vnd.kubernetes.protobuf");
+      assertThat(ProtobufAsJson.read(notFound.body()).path("message").asText()).isEqualTo("node \"node-z\" not found");
+
+      HttpResponse<byte[]> badSelector = pulse.getBytes(V1BETA1 + "/pods?labelSelector=" + encode("a==="),
+          "application/yaml");
+      assertThat(badSelector.statusCode()).isEqualTo(400);
+      assertThat(new String(badSelector.body(), StandardCharsets.UTF_8)).isEqualTo("""
+          apiVersion: v1
+          code: 400
+          kind: Status
+          message: 'unable to parse requirement: found ''='', expected: identifier'
+          metadata: {}
+          reason: BadRequest
+          status: Failure
+          """);
+
+      HttpResponse<String> table = pulse.get(V1BETA1 + "/nodes",
+          "application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io");
+      assertThat(table.statusCode()).isEqualTo(406);
+      assertThat(table.headers().firstValue("Content-Type")).hasValue("application/json");
     }
 
     @Test
@@ -1050,6 +1098,12 @@ class AggregatorIntegrationTest {
       return send(http, uri(path), headers);
     }
 
+    HttpResponse<byte[]> getBytes(String path, String accept) throws IOException, InterruptedException {
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5));
+      AS_ALICE.forEach(request::header);
+      return http.send(request.header("Accept", accept).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /** The body of a 200 JSON answer. */
     JsonNode json(String path) throws IOException, InterruptedException {
       return json(path, null);
@@ -1270,5 +1324,12 @@ class AggregatorIntegrationTest {
 
   private static String encode(String query) {
     return URLEncoder.encode(query, StandardCharsets.UTF_8);
+  }
+
+  /** Each answer says "now" to the second in every creationTimestamp; two requests may straddle a second. */
+  private static JsonNode withoutCreationTimestamps(JsonNode object) {
+    JsonNode copy = object.deepCopy();
+    copy.findParents("creationTimestamp").forEach(meta -> ((ObjectNode) meta).remove("creationTimestamp"));
+    return copy;
   }
 }

@@ -44,7 +44,7 @@ class SharedListsTest {
     ApiRequest nodes = request("/apis/metrics.k8s.io/v1beta1/nodes", Map.of());
 
     lists.get(pods, Output.JSON, 100, this::encode);
-    lists.get(pods, Output.TABLE_V1, 100, this::encode);
+    lists.get(pods, Output.YAML, 100, this::encode);
     lists.get(nodes, Output.JSON, 100, this::encode);
     Future<SharedLists.EncodedResponse> later = lists.get(pods, Output.JSON, 101, this::encode);
 
@@ -78,7 +78,7 @@ class SharedListsTest {
   }
 
   private Future<SharedLists.EncodedResponse> encode() {
-    return Future.succeededFuture(new SharedLists.EncodedResponse(200,
+    return Future.succeededFuture(new SharedLists.EncodedResponse(200, "application/json",
         ("body " + encodings.incrementAndGet()).getBytes(StandardCharsets.UTF_8)));
   }
 

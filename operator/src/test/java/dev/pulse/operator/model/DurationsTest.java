@@ -3,7 +3,7 @@ package dev.pulse.operator.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pulse.metrics.api.GoDurations;
+import dev.pulse.metrics.api.types.GoDurations;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

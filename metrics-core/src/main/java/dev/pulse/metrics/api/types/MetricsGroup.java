@@ -7,6 +7,8 @@ public final class MetricsGroup {
   public static final String GROUP_VERSION = GROUP + "/" + VERSION;
   /** Path prefix of the resources, e.g. {@code /apis/metrics.k8s.io/v1beta1/nodes}. */
   public static final String PATH = "/apis/" + GROUP_VERSION;
+  public static final String NODE_LIST_KIND = "NodeMetricsList";
+  public static final String POD_LIST_KIND = "PodMetricsList";
 
   private MetricsGroup() {}
 }

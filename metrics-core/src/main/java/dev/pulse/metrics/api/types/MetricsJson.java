@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -64,8 +65,8 @@ final class MetricsJson {
   }
 
   /** Go's {@code TypeMeta} is omitted when empty, as on list items. */
-  private static void writeHeader(String kind, String apiVersion, ObjectMeta metadata, String timestamp,
-      String window, JsonGenerator json) throws IOException {
+  private static void writeHeader(String kind, String apiVersion, ObjectMeta metadata, long timestamp,
+      Duration window, JsonGenerator json) throws IOException {
     if (kind != null) {
       json.writeStringField("kind", kind);
     }
@@ -74,8 +75,8 @@ final class MetricsJson {
     }
     json.writeFieldName("metadata");
     writeMeta(metadata, json);
-    json.writeStringField("timestamp", timestamp);
-    json.writeStringField("window", window);
+    json.writeStringField("timestamp", Timestamps.rfc3339(timestamp));
+    json.writeStringField("window", GoDurations.format(window));
   }
 
   private static void writeMeta(ObjectMeta meta, JsonGenerator json) throws IOException {
@@ -84,7 +85,7 @@ final class MetricsJson {
     if (meta.namespace() != null && !meta.namespace().isEmpty()) {
       json.writeStringField("namespace", meta.namespace());
     }
-    json.writeStringField("creationTimestamp", meta.creationTimestamp());
+    json.writeStringField("creationTimestamp", Timestamps.rfc3339(meta.creationTimestamp()));
     if (meta.labels() != null && !meta.labels().isEmpty()) {
       json.writeFieldName("labels");
       writeStrings(meta.labels(), json);

@@ -9,12 +9,12 @@ import java.util.Map;
 public record MetricsList<T>(String kind, String apiVersion, Map<String, String> metadata, List<T> items) {
 
   public static MetricsList<NodeMetrics> nodes(List<NodeMetrics> items) {
-    return new MetricsList<>("NodeMetricsList", MetricsGroup.GROUP_VERSION, Map.of(),
+    return new MetricsList<>(MetricsGroup.NODE_LIST_KIND, MetricsGroup.GROUP_VERSION, Map.of(),
         items.stream().map(NodeMetrics::asListItem).toList());
   }
 
   public static MetricsList<PodMetrics> pods(List<PodMetrics> items) {
-    return new MetricsList<>("PodMetricsList", MetricsGroup.GROUP_VERSION, Map.of(),
+    return new MetricsList<>(MetricsGroup.POD_LIST_KIND, MetricsGroup.GROUP_VERSION, Map.of(),
         items.stream().map(PodMetrics::asListItem).toList());
   }
 }

@@ -8,10 +8,11 @@ import java.util.TreeMap;
 
 /**
  * The subset of {@code metav1.ObjectMeta} metrics objects carry, in Go's field order; namespace and
- * labels are omitted when empty.
+ * labels are omitted when empty. {@code creationTimestamp} is in epoch seconds: {@code metav1.Time}
+ * carries no more, in any representation.
  */
 @JsonSerialize(using = MetricsJson.ObjectMetaWriter.class)
-public record ObjectMeta(String name, String namespace, String creationTimestamp, Map<String, String> labels) {
+public record ObjectMeta(String name, String namespace, long creationTimestamp, Map<String, String> labels) {
 
   public ObjectMeta {
     // Go's encoding/json writes map keys sorted; label keys are ASCII, so String order is its byte

@@ -1,14 +1,15 @@
 package dev.pulse.metrics.api.types;
 
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.time.Duration;
 import java.util.List;
 
-/** {@code metrics.k8s.io/v1beta1 PodMetrics}: per-container usage, no pod total. */
+/** {@code metrics.k8s.io/v1beta1 PodMetrics}: per-container usage, no pod total; {@code timestamp} in epoch seconds. */
 @JsonSerialize(using = MetricsJson.PodMetricsWriter.class)
-public record PodMetrics(String kind, String apiVersion, ObjectMeta metadata, String timestamp,
-    String window, List<ContainerMetrics> containers) {
+public record PodMetrics(String kind, String apiVersion, ObjectMeta metadata, long timestamp,
+    Duration window, List<ContainerMetrics> containers) {
 
-  public PodMetrics(ObjectMeta metadata, String timestamp, String window, List<ContainerMetrics> containers) {
+  public PodMetrics(ObjectMeta metadata, long timestamp, Duration window, List<ContainerMetrics> containers) {
     this("PodMetrics", MetricsGroup.GROUP_VERSION, metadata, timestamp, window, containers);
   }
 

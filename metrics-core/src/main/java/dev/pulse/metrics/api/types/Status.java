@@ -95,6 +95,15 @@ public record Status(String kind, String apiVersion, Map<String, String> metadat
         "Timeout: request did not complete within requested timeout - context deadline exceeded", Details.NONE);
   }
 
+  /**
+   * go-restful's refusal of a request whose Accept names none of the route's media types, as the
+   * API server relays it ({@code NewGenericServerResponse}: empty details).
+   */
+  public static Status notAcceptableByRoute(String produced) {
+    return failure(406, "NotAcceptable", "406: Not Acceptable\n\nAvailable representations: " + produced,
+        Details.NONE);
+  }
+
   /** The API server's answer when no media type the client accepts can be produced. */
   public static Status notAcceptable(String message) {
     return failure(406, "NotAcceptable", message, null);

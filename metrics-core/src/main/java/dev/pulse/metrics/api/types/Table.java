@@ -15,8 +15,4 @@ public record Table(String kind, String apiVersion, Map<String, String> metadata
   /** {@code object} is the full object, its metadata only, or null, as the client's includeObject asks. */
   @JsonPropertyOrder({"cells", "object"})
   public record Row(List<Object> cells, Object object) {}
-
-  /** {@code metav1.PartialObjectMetadata}, the default row object. */
-  @JsonPropertyOrder({"kind", "apiVersion", "metadata"})
-  public record PartialObjectMetadata(String kind, String apiVersion, ObjectMeta metadata) {}
 }

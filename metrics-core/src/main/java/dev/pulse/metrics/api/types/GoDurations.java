@@ -1,4 +1,4 @@
-package dev.pulse.metrics.api;
+package dev.pulse.metrics.api.types;
 
 import java.time.Duration;
 

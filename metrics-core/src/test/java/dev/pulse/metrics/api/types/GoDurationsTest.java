@@ -1,4 +1,4 @@
-package dev.pulse.metrics.api;
+package dev.pulse.metrics.api.types;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,5 @@
+module yamlgo
+
+go 1.22
+
+require sigs.k8s.io/yaml v1.4.0
