@@ -61,7 +61,9 @@ final class Https {
         curl.destroyForcibly();
         throw new IOException(request + " to " + base + " failed: " + output);
       }
-      return parse(Files.readAllLines(headers, StandardCharsets.ISO_8859_1), Files.readAllBytes(body));
+      // With -I, curl writes the headers where the body would go: a HEAD answer has none.
+      byte[] content = request.method().equals("HEAD") ? new byte[0] : Files.readAllBytes(body);
+      return parse(Files.readAllLines(headers, StandardCharsets.ISO_8859_1), content);
     } finally {
       Files.deleteIfExists(headers);
       Files.deleteIfExists(body);

@@ -67,7 +67,8 @@ public final class Discovery {
 
   static Object forPath(String path) {
     if (path.equals("/apis")) {
-      return ordered("kind", "APIGroupList", "apiVersion", "v1", "groups", List.of(group(false)));
+      // Without apiVersion, as the generic API server writes it (in protobuf too).
+      return ordered("kind", "APIGroupList", "groups", List.of(group(false)));
     }
     if (path.equals("/apis/" + MetricsGroup.GROUP)) {
       return group(true);

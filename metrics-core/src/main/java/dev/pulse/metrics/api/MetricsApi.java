@@ -75,22 +75,22 @@ public final class MetricsApi {
    * then watch.
    */
   public Response serve(ApiRequest request, String accept) {
-    if (request.isDiscovery()) {
-      return Response.ok(Discovery.forPath(request.path()), MediaType.JSON);
-    }
-    Resource resource = request.resource();
     MediaType errors = Output.forError(accept);
     boolean list = request.name() == null;
-    String produced = Output.unavailable(accept, list);
+    String produced = Output.unavailable(accept, list && !request.isDiscovery());
     if (produced != null) {
       return Response.error(Status.notAcceptableByRoute(produced), errors);
     }
+    if (request.isDiscovery()) {
+      MediaType media = Output.plain(accept);
+      return media == null ? Response.error(notNegotiable(), errors) : Response.ok(Discovery.forPath(request.path()), media);
+    }
+    Resource resource = request.resource();
     try {
       LabelSelector labels = list ? LabelSelector.parse(request.labelSelector()) : LabelSelector.everything();
       Output output = Output.negotiate(accept);
       if (output == null) {
-        return Response.error(Status.notAcceptable("only the following media types are accepted: "
-            + Output.negotiable()), errors);
+        return Response.error(notNegotiable(), errors);
       }
       Tables.IncludeObject include = Tables.includeObject(request.query().get("includeObject"));
       if (include == null) {
@@ -117,6 +117,10 @@ public final class MetricsApi {
     String goType(boolean list) {
       return "*metrics." + resource.kind + (list ? "List" : "");
     }
+  }
+
+  private static Status notNegotiable() {
+    return Status.notAcceptable("only the following media types are accepted: " + Output.negotiable());
   }
 
   private Response nodes(ApiRequest request, Asked asked) {

@@ -79,6 +79,15 @@ public record Output(MediaType mediaType, Conversion conversion, String version)
    * plain representation, no conversions; JSON when there is none.
    */
   public static MediaType forError(String accept) {
+    MediaType plain = plain(accept);
+    return plain == null ? MediaType.JSON : plain;
+  }
+
+  /**
+   * The first acceptable plain representation, no conversions, or null: how errors and the
+   * discovery documents are negotiated.
+   */
+  public static MediaType plain(String accept) {
     accept = headerValue(accept);
     if (accept.isEmpty()) {
       return MediaType.JSON;
@@ -90,7 +99,7 @@ public record Output(MediaType mediaType, Conversion conversion, String version)
         }
       }
     }
-    return MediaType.JSON;
+    return null;
   }
 
   /**

@@ -228,7 +228,7 @@ class MetricsApiTest {
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(body(response)).isEqualTo(json("""
-        {"kind":"APIGroupList","apiVersion":"v1","groups":[{"name":"metrics.k8s.io",
+        {"kind":"APIGroupList","groups":[{"name":"metrics.k8s.io",
         "versions":[{"groupVersion":"metrics.k8s.io/v1beta1","version":"v1beta1"}],
         "preferredVersion":{"groupVersion":"metrics.k8s.io/v1beta1","version":"v1beta1"}}]}"""));
   }

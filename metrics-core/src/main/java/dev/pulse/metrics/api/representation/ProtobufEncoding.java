@@ -19,9 +19,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import k8s.io.apimachinery.pkg.api.resource.Generated.Quantity;
+import k8s.io.apimachinery.pkg.apis.meta.v1.Generated.APIGroup;
+import k8s.io.apimachinery.pkg.apis.meta.v1.Generated.APIGroupList;
+import k8s.io.apimachinery.pkg.apis.meta.v1.Generated.APIResource;
+import k8s.io.apimachinery.pkg.apis.meta.v1.Generated.APIResourceList;
+import k8s.io.apimachinery.pkg.apis.meta.v1.Generated.GroupVersionForDiscovery;
 import k8s.io.apimachinery.pkg.apis.meta.v1.Generated.ListMeta;
 import k8s.io.apimachinery.pkg.apis.meta.v1.Generated.StatusDetails;
 import k8s.io.apimachinery.pkg.apis.meta.v1.Generated.Time;
+import k8s.io.apimachinery.pkg.apis.meta.v1.Generated.Verbs;
 import k8s.io.apimachinery.pkg.runtime.Generated.TypeMeta;
 import k8s.io.apimachinery.pkg.runtime.Generated.Unknown;
 import k8s.io.metrics.pkg.apis.metrics.v1beta1.Generated;
@@ -64,7 +70,55 @@ public final class ProtobufEncoding {
     if (object instanceof PartialObjectMetadataList list) {
       return envelope(list.apiVersion(), list.kind(), partialList(list));
     }
+    if (object instanceof Map<?, ?> document) {
+      return discovery(document);
+    }
     throw new IllegalArgumentException("no protobuf message for " + object.getClass().getName());
+  }
+
+  /** A legacy discovery document, from the JSON-ordered map {@code Discovery} serves. */
+  private static byte[] discovery(Map<?, ?> document) {
+    String kind = (String) document.get("kind");
+    String apiVersion = document.containsKey("apiVersion") ? (String) document.get("apiVersion") : "";
+    MessageLite message = switch (kind) {
+      case "APIGroupList" -> APIGroupList.newBuilder()
+          .addAllGroups(maps(document.get("groups")).stream().map(ProtobufEncoding::group).toList()).build();
+      case "APIGroup" -> group(document);
+      case "APIResourceList" -> APIResourceList.newBuilder().setGroupVersion((String) document.get("groupVersion"))
+          .addAllResources(maps(document.get("resources")).stream().map(ProtobufEncoding::resource).toList())
+          .build();
+      default -> throw new IllegalArgumentException("no protobuf message for a " + kind);
+    };
+    return envelope(apiVersion, kind, message);
+  }
+
+  private static APIGroup group(Map<?, ?> group) {
+    return APIGroup.newBuilder().setName((String) group.get("name"))
+        .addAllVersions(maps(group.get("versions")).stream().map(ProtobufEncoding::groupVersion).toList())
+        .setPreferredVersion(groupVersion((Map<?, ?>) group.get("preferredVersion")))
+        .build();
+  }
+
+  private static GroupVersionForDiscovery groupVersion(Map<?, ?> version) {
+    return GroupVersionForDiscovery.newBuilder().setGroupVersion((String) version.get("groupVersion"))
+        .setVersion((String) version.get("version")).build();
+  }
+
+  /** Every string field set, empty ones too: gogo-protobuf writes them all. */
+  private static APIResource resource(Map<?, ?> resource) {
+    return APIResource.newBuilder().setName((String) resource.get("name"))
+        .setSingularName((String) resource.get("singularName"))
+        .setNamespaced((Boolean) resource.get("namespaced"))
+        .setGroup("").setVersion("")
+        .setKind((String) resource.get("kind"))
+        .setVerbs(Verbs.newBuilder().addAllItems(((List<?>) resource.get("verbs")).stream().map(String.class::cast)
+            .toList()))
+        .setStorageVersionHash("")
+        .build();
+  }
+
+  private static List<Map<?, ?>> maps(Object list) {
+    return ((List<?>) list).stream().<Map<?, ?>>map(Map.class::cast).toList();
   }
 
   private static byte[] envelope(String apiVersion, String kind, MessageLite object) {
