@@ -179,7 +179,41 @@ wait_components() {
     "${ca[@]}" "https://127.0.0.1:${PULSE_KWOK_PORT}/healthz"
 }
 
+# One component of a running cluster stopped (if it runs) and started again with the flags of
+# a full start, as after a crash or a node reboot: what the fault-injection tests do to
+# kube-apiserver. The others wait for their health in wait_components and are not offered.
+restart_component() {
+  local name=$1
+  case "${name}" in
+    etcd | kube-apiserver) ;;
+    *) die "--restart takes etcd or kube-apiserver, not '${name}'" ;;
+  esac
+  [[ -f "${KUBECONFIG_FILE}" ]] || die "no cluster in ${STATE_DIR}: run e2e/bin/cluster-up.sh first"
+  stop_daemon "${name}"
+  case "${name}" in
+    etcd) start_etcd ;;
+    kube-apiserver) start_apiserver ;;
+  esac
+}
+
+usage() {
+  cat <<EOF
+usage: $(basename "$0") [--restart etcd|kube-apiserver]
+  --restart NAME  stop one component of the running cluster (if it runs) and start it again
+EOF
+}
+
 main() {
+  case "${1:-}" in
+    --restart)
+      [[ $# == 2 ]] || { usage >&2; exit 2; }
+      restart_component "$2"
+      return 0
+      ;;
+    -h | --help) usage; return 0 ;;
+    "") ;;
+    *) usage >&2; exit 2 ;;
+  esac
   mkdir -p "${STATE_DIR}"
   check_not_running
   check_binaries
