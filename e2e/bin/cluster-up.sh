@@ -139,11 +139,16 @@ component_flags() {
     --leader-elect=false
 }
 
+# --node-monitor-grace-period=2m (default 50 s): a frozen kube-apiserver or etcd (FaultInjectionE2E,
+# 35 s) stores no node heartbeat; past the grace period the node lifecycle controller marks the
+# nodes NotReady and their pods not Ready, and kwok, unlike a kubelet, never sets those pods Ready
+# again: every Deployment would stay unavailable for the rest of the run.
 start_controller_manager() {
   local flags
   mapfile -t flags < <(component_flags "${STATE_DIR}/config/controller-manager.kubeconfig" \
     "${PULSE_KCM_PORT}" controller-manager-serving)
   start_daemon kube-controller-manager "${PEERS_BIN}/kube-controller-manager" "${flags[@]}" \
+    --node-monitor-grace-period=2m \
     --cluster-name=pulse-e2e --root-ca-file="${PKI_DIR}/ca.crt" \
     --service-account-private-key-file="${PKI_DIR}/sa.key" --use-service-account-credentials=true \
     --cluster-signing-cert-file="${PKI_DIR}/ca.crt" --cluster-signing-key-file="${PKI_DIR}/ca.key"
