@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Ordered so that the operator's restart back-off (its supervisor's, like the kubelet's: 10 s
  * doubling, reset after 10 min of running) is shortest where a test waits for a restart: the
- * freezes, which make the operator exit, come last.
+ * freezes, which may make the operator exit, come last.
  */
 @ExtendWith(LocalCluster.Extension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -186,7 +186,11 @@ class FaultInjectionE2E {
     });
   }
 
-  /** Frozen longer than the Lease: the operator cannot renew it and exits, as designed. */
+  /**
+   * Frozen longer than the Lease. Either the operator gives its leadership up and exits (its
+   * supervisor restarts it), or, what fabric8's elector did here, its renewal waits through the
+   * freeze and succeeds when kube-apiserver resumes; either way it must lead again.
+   */
   @Test
   @Order(4)
   void pulseOutlivesAFrozenKubeApiserver() throws Exception {
