@@ -21,8 +21,8 @@ TOP_TIMEOUT="${PULSE_TOP_TIMEOUT:-120}"
 
 all_running() {
   local name
-  for name in "${CLUSTER_COMPONENTS[@]}" "${OPERATOR_NAME}" "${AGG_NAME}"; do
-    running_pid "${name}" >/dev/null || return 1
+  for name in "${CLUSTER_COMPONENTS[@]}" "${OPERATOR_NAME}" "${AGG_NAME}" "${AGG_VOLUME_NAME}"; do
+    component_alive "${name}" || return 1
   done
 }
 

@@ -109,6 +109,11 @@ require_free_port() {
 
 pid_file() { printf '%s/%s.pid' "${PID_DIR}" "$1"; }
 
+# A supervised component (start_supervised) has two pids: the process, in pid_file, which a test
+# kills like a container, and its supervisor, the local kubelet, in this file. Kept out of
+# PID_DIR's top level, which lists the components.
+supervisor_pid_file() { printf '%s/supervisors/%s.pid' "${PID_DIR}" "$1"; }
+
 # True while the process runs. An exited daemon stays a zombie until init reaps it (here
 # that takes a second or more), and kill -0 succeeds on zombies: look at its state too.
 pid_alive() {
@@ -128,6 +133,22 @@ running_pid() {
   printf '%s' "${pid}"
 }
 
+# Pid of the supervisor of a component, if it still runs.
+supervisor_pid() {
+  local file pid
+  file="$(supervisor_pid_file "$1")"
+  [[ -f "${file}" ]] || return 1
+  pid="$(<"${file}")"
+  [[ "${pid}" =~ ^[0-9]+$ ]] && pid_alive "${pid}" || return 1
+  printf '%s' "${pid}"
+}
+
+# True while a component runs or, supervised, will be restarted: a process in its back-off after
+# a crash counts, as a pod in CrashLoopBackOff still exists. What "already running" checks.
+component_alive() {
+  running_pid "$1" >/dev/null || supervisor_pid "$1" >/dev/null
+}
+
 # Starts "$@" detached (own session, so a Ctrl-C in the calling shell does not reach it),
 # logging to .pulse/logs/<name>.log and recording its pid.
 start_daemon() {
@@ -140,22 +161,46 @@ start_daemon() {
   printf '%s\n' "$!" >"$(pid_file "${name}")"
 }
 
-# Stops one component by its recorded pid: TERM, then KILL after a grace period.
+# start_daemon under lib/supervise.sh, which restarts "$@" whenever it exits, with the kubelet's
+# back-off, and logs each restart with the exit code in the same log. The process's pid file is
+# written by the supervisor, at each start.
+start_supervised() {
+  local name=$1 log_file="${LOG_DIR}/$1.log"
+  shift
+  mkdir -p "${LOG_DIR}" "$(dirname "$(supervisor_pid_file "${name}")")"
+  log "starting ${name}, supervised (log: ${log_file})"
+  printf '\n=== %s: %s\n' "$(date -u +%FT%TZ)" "$*" >>"${log_file}"
+  # shellcheck disable=SC2094 # the supervisor only appends to its log; it is handed the path for the process
+  setsid nohup "${E2E_DIR}/lib/supervise.sh" "${name}" "$(pid_file "${name}")" "${log_file}" "$@" \
+    >>"${log_file}" 2>&1 </dev/null &
+  printf '%s\n' "$!" >"$(supervisor_pid_file "${name}")"
+}
+
+# Stops one component by its recorded pids: its supervisor first, if any, so that nothing
+# restarts it (the supervisor passes the TERM on and waits for the process), then the process.
 stop_daemon() {
-  local name=$1 pid i
+  local name=$1 pid
+  if pid="$(supervisor_pid "${name}")"; then
+    log "stopping ${name}'s supervisor (pid ${pid})"
+    terminate "${name} supervisor" "${pid}"
+  fi
   if pid="$(running_pid "${name}")"; then
     log "stopping ${name} (pid ${pid})"
-    kill -TERM "${pid}" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do
-      pid_alive "${pid}" || break
-      sleep 0.2
-    done
-    if pid_alive "${pid}"; then
-      warn "${name} ignored SIGTERM for 20s; sending SIGKILL"
-      kill -KILL "${pid}" 2>/dev/null || true
-    fi
+    terminate "${name}" "${pid}"
   fi
-  rm -f "$(pid_file "${name}")"
+  rm -f "$(pid_file "${name}")" "$(supervisor_pid_file "${name}")"
+}
+
+# TERM, then KILL after a grace period of 20 s.
+terminate() {
+  local what=$1 pid=$2 i
+  kill -TERM "${pid}" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do
+    pid_alive "${pid}" || return 0
+    sleep 0.2
+  done
+  warn "${what} ignored SIGTERM for 20s; sending SIGKILL"
+  kill -KILL "${pid}" 2>/dev/null || true
 }
 
 # Last lines of a component's log, for error messages.
@@ -167,12 +212,13 @@ log_tail() {
 }
 
 # wait_until <component> <timeout-s> <description> <command...>: polls the command once a
-# second; fails with a pointer to the component's log when it dies or the time runs out.
+# second; fails with a pointer to the component's log when it dies (for good: a supervised one
+# is given until the timeout to come back) or the time runs out.
 wait_until() {
   local name=$1 timeout=$2 what=$3 start=${SECONDS}
   shift 3
   until "$@" >/dev/null 2>&1; do
-    if ! running_pid "${name}" >/dev/null; then
+    if ! component_alive "${name}"; then
       log_tail "${name}" 30
       die "${name} exited while waiting for ${what}; see ${LOG_DIR}/${name}.log"
     fi

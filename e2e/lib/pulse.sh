@@ -13,6 +13,8 @@
 OPERATOR_NAME=operator
 OPERATOR_STANDBY_NAME=operator-standby
 AGG_NAME=aggregator
+# The kubelet's volume sync for the aggregator's files (lib/aggregator-volume.sh).
+AGG_VOLUME_NAME=aggregator-volume
 OPERATOR_JAR="${REPO_ROOT}/operator/target/pulse-operator.jar"
 AGG_JAR="${REPO_ROOT}/metrics-core/target/pulse-metrics-core.jar"
 CRD_FILE="${REPO_ROOT}/crds/metricspipelines.pulse.dev-v1.yml"
@@ -70,7 +72,7 @@ pulse_jar() {
 operator_start() {
   kc apply -f "${CRD_FILE}" >/dev/null
   kc wait --for=condition=Established crd/metricspipelines.pulse.dev --timeout=60s >/dev/null
-  if running_pid "${OPERATOR_NAME}" >/dev/null; then
+  if component_alive "${OPERATOR_NAME}"; then
     log "operator already running"
     return 0
   fi
@@ -88,11 +90,12 @@ operator_start() {
 # A second replica, as with `replicas: 2`: it waits for the leader-election Lease (make up must
 # have run: it uses the operator's kubeconfig).
 operator_standby_start() {
-  running_pid "${OPERATOR_STANDBY_NAME}" >/dev/null && return 0
+  component_alive "${OPERATOR_STANDBY_NAME}" && return 0
   operator_launch "${OPERATOR_STANDBY_NAME}" $((PULSE_OPERATOR_PORT + 1))
 }
 
-# One operator process named <name>, serving /healthz on <port>, with the CSV Deployment's environment.
+# One operator process named <name>, serving /healthz on <port>, with the CSV Deployment's
+# environment, restarted like a container when it exits (it exits when it loses its Lease).
 operator_launch() {
   local name=$1 port=$2 env java_opts jvm
   jvm="$(container_jvm "${REPO_ROOT}/operator/jvm.options" \
@@ -102,7 +105,7 @@ operator_launch() {
     | select(.value != null and .name != "PULSE_OPERATOR_HTTP_ADDRESS") | "\(.name)=\(.value)"' "${CSV_FILE}")
   read -r -a java_opts <<<"${PULSE_OPERATOR_JAVA_OPTS:-}"
   require_free_port "${name}" "${port}"
-  start_daemon "${name}" env "${env[@]}" KUBECONFIG="${OPERATOR_DIR}/kubeconfig" \
+  start_supervised "${name}" env "${env[@]}" KUBECONFIG="${OPERATOR_DIR}/kubeconfig" \
     POD_NAMESPACE="${OPERATOR_NAMESPACE}" PULSE_OPERATOR_HTTP_ADDRESS="127.0.0.1:${port}" \
     PULSE_LOCAL_AGGREGATOR="localhost:${PULSE_AGGREGATOR_PORT}" \
     "${JAVA:-java}" "${jvm[@]}" "${java_opts[@]}" -jar "${OPERATOR_JAR}"
@@ -186,10 +189,53 @@ aggregator_files() {
   local ns=$1
   mkdir -p "${AGG_DIR}"
   chmod 700 "${AGG_DIR}"
-  kc get secret -n "${ns}" "${AGG_SERVING_SECRET}" -o jsonpath='{.data.tls\.crt}' | base64 -d >"${AGG_DIR}/tls.crt"
-  kc get secret -n "${ns}" "${AGG_SERVING_SECRET}" -o jsonpath='{.data.tls\.key}' | base64 -d >"${AGG_DIR}/tls.key"
-  kc get apiservice "${AGG_APISERVICE}" -o jsonpath='{.spec.caBundle}' | base64 -d >"${AGG_DIR}/ca.crt"
+  aggregator_sync_files "${ns}" || die "cannot read Secret ${ns}/${AGG_SERVING_SECRET} and APIService ${AGG_APISERVICE}"
   sa_kubeconfig "${AGG_DIR}/kubeconfig" "${ns}" "${AGG_RESOURCE}"
+}
+
+# One pass of the kubelet's sync of a Secret volume, for the aggregator's files: the serving
+# Secret's data and the APIService's caBundle, rewritten when they changed. Fails, leaving the
+# files as they are (as the kubelet leaves a mounted volume), when kube-apiserver does not
+# answer or either object is missing.
+aggregator_sync_files() {
+  local ns=$1 json crt key ca
+  json="$(kc get --request-timeout=5s -n "${ns}" "secret/${AGG_SERVING_SECRET}" "apiservice/${AGG_APISERVICE}" \
+    -o json 2>/dev/null)" || return 1
+  crt="$(jq -r '.items[] | select(.kind == "Secret") | .data["tls.crt"] // empty' <<<"${json}")"
+  key="$(jq -r '.items[] | select(.kind == "Secret") | .data["tls.key"] // empty' <<<"${json}")"
+  ca="$(jq -r '.items[] | select(.kind == "APIService") | .spec.caBundle // empty' <<<"${json}")"
+  [[ -n "${crt}" && -n "${key}" && -n "${ca}" ]] || return 1
+  if ! same_content "${AGG_DIR}/tls.crt" "${crt}" || ! same_content "${AGG_DIR}/tls.key" "${key}"; then
+    aggregator_publish_serving "${crt}" "${key}"
+    log "serving certificate and key written from Secret ${ns}/${AGG_SERVING_SECRET}"
+  fi
+  if ! same_content "${AGG_DIR}/ca.crt" "${ca}"; then
+    printf '%s' "${ca}" | base64 -d >"${AGG_DIR}/ca.crt.tmp"
+    mv -f "${AGG_DIR}/ca.crt.tmp" "${AGG_DIR}/ca.crt"
+    log "ca.crt written from APIService ${AGG_APISERVICE}'s caBundle"
+  fi
+}
+
+# True when the file holds what the base64 text decodes to.
+same_content() {
+  [[ -f "$1" && "$(base64 -w0 <"$1")" == "$2" ]]
+}
+
+# Writes tls.crt and tls.key the way the kubelet's atomic writer updates a Secret volume: into a
+# new timestamped directory that ..data then points to, renamed into place (rename(2) is atomic),
+# with tls.crt and tls.key linking through ..data. The aggregator re-reads both files on its own
+# schedule and so can never see a new certificate next to the old key.
+aggregator_publish_serving() {
+  local crt=$1 key=$2 dir file
+  dir="$(mktemp -d "${AGG_DIR}/..$(date -u +%Y_%m_%d_%H_%M_%S).XXXXXX")"
+  printf '%s' "${crt}" | base64 -d >"${dir}/tls.crt"
+  printf '%s' "${key}" | base64 -d >"${dir}/tls.key"
+  ln -sfn "$(basename "${dir}")" "${AGG_DIR}/..data_tmp"
+  mv -fT "${AGG_DIR}/..data_tmp" "${AGG_DIR}/..data"
+  for file in tls.crt tls.key; do
+    [[ -L "${AGG_DIR}/${file}" ]] || ln -sfn "..data/${file}" "${AGG_DIR}/${file}"
+  done
+  find "${AGG_DIR}" -mindepth 1 -maxdepth 1 -type d -name '..[0-9]*' ! -name "$(basename "${dir}")" -exec rm -rf {} +
 }
 
 # GET on the aggregator as kube-apiserver dials it: the service name, verified with the caBundle.
@@ -206,13 +252,14 @@ aggregator_curl() {
 # the cluster CA: what the in-pod default (the service account's ca.crt) would trust;
 # PULSE_KUBELET_CA replaces it (the benchmark adds its farm's CA).
 aggregator_start() {
-  if running_pid "${AGG_NAME}" >/dev/null; then
+  if component_alive "${AGG_NAME}"; then
     log "aggregator already running on 127.0.0.1:${PULSE_AGGREGATOR_PORT}"
+    aggregator_volume_start "$(pipeline_namespace)"
     return 0
   fi
   local start=${SECONDS}
   until aggregator_inputs_exist >/dev/null 2>&1; do
-    if ! running_pid "${OPERATOR_NAME}" >/dev/null; then
+    if ! component_alive "${OPERATOR_NAME}"; then
       log_tail "${OPERATOR_NAME}" 30
       die "the operator exited; see ${LOG_DIR}/${OPERATOR_NAME}.log"
     fi
@@ -236,7 +283,8 @@ aggregator_start() {
   jvm="$(container_jvm "${REPO_ROOT}/metrics-core/jvm.options" "$(kc get deployment -n "${ns}" "${AGG_RESOURCE}" \
     -o jsonpath='{.spec.template.spec.containers[?(@.name=="aggregator")].resources.limits.memory}')")"
   mapfile -t jvm <<<"${jvm}"
-  start_daemon "${AGG_NAME}" "${JAVA:-java}" "${jvm[@]}" "${java_opts[@]}" -jar "${AGG_JAR}" \
+  aggregator_volume_start "${ns}"
+  start_supervised "${AGG_NAME}" "${JAVA:-java}" "${jvm[@]}" "${java_opts[@]}" -jar "${AGG_JAR}" \
     --kubeconfig="${AGG_DIR}/kubeconfig" --bind-address=127.0.0.1 --secure-port="${PULSE_AGGREGATOR_PORT}" \
     --tls-cert-file="${AGG_DIR}/tls.crt" --tls-private-key-file="${AGG_DIR}/tls.key" "${args[@]}"
   wait_until "${AGG_NAME}" 60 "aggregator /livez ok" aggregator_curl /livez
@@ -258,8 +306,17 @@ container_jvm() {
   printf '%s\n' "@${options}" "-XX:MaxRAM=${number}${unit}"
 }
 
+# Keeps the aggregator's certificate files in step with the serving Secret, as the kubelet
+# keeps a mounted Secret volume (lib/aggregator-volume.sh).
+aggregator_volume_start() {
+  local ns=$1
+  component_alive "${AGG_VOLUME_NAME}" && return 0
+  start_daemon "${AGG_VOLUME_NAME}" "${E2E_DIR}/lib/aggregator-volume.sh" "${ns}"
+}
+
 aggregator_down() {
   stop_daemon "${AGG_NAME}"
+  stop_daemon "${AGG_VOLUME_NAME}"
 }
 
 # `kubectl wait` for Ready; on timeout, what the status and the logs say.

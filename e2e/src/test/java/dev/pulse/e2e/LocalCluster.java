@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -102,13 +103,47 @@ final class LocalCluster implements ExtensionContext.Store.CloseableResource {
         && ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  /** Kills a process the scripts started (SIGKILL: no chance to clean up) and waits for its end. */
+  /**
+   * Kills a process the scripts started (SIGKILL: no chance to clean up) and waits for its end. A
+   * supervised one (the operator, the aggregator) is then restarted by its supervisor, as the
+   * kubelet restarts a killed container.
+   */
   void kill(String component) throws IOException {
-    long pid = Long.parseLong(Files.readString(repo.resolve(".pulse/pids/" + component + ".pid")).trim());
-    ProcessHandle process = ProcessHandle.of(pid)
-        .orElseThrow(() -> new IllegalStateException(component + " (pid " + pid + ") is not running"));
+    ProcessHandle process = process(component);
     process.destroyForcibly();
     process.onExit().join();
+  }
+
+  /**
+   * Stops a supervised component for good, as deleting its pod would: SIGTERM to its supervisor,
+   * which passes it on, and waits for both to end. Nothing happens if it does not run.
+   */
+  void stop(String component) throws IOException {
+    Path pidFile = repo.resolve(".pulse/pids/supervisors/" + component + ".pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    Optional<ProcessHandle> supervisor = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()));
+    if (supervisor.isPresent()) {
+      supervisor.get().destroy();
+      supervisor.get().onExit().orTimeout(40, TimeUnit.SECONDS).join();
+    }
+  }
+
+  /** Suspends (SIGSTOP) or resumes (SIGCONT) a process the scripts started, e.g. kube-apiserver. */
+  void signal(String component, String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process(component).pid()))
+        .redirectErrorStream(true).start();
+    String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + component + ": " + output);
+    }
+  }
+
+  private ProcessHandle process(String component) throws IOException {
+    long pid = Long.parseLong(Files.readString(repo.resolve(".pulse/pids/" + component + ".pid")).trim());
+    return ProcessHandle.of(pid)
+        .orElseThrow(() -> new IllegalStateException(component + " (pid " + pid + ") is not running"));
   }
 
   /** Copies a script's output line by line, so its progress shows in the build log as it happens. */
@@ -144,6 +179,19 @@ final class LocalCluster implements ExtensionContext.Store.CloseableResource {
     Path pki = repo.resolve(".pulse/pki");
     return List.of("--cacert", pki.resolve("ca.crt").toString(),
         "--cert", pki.resolve("admin.crt").toString(), "--key", pki.resolve("admin.key").toString());
+  }
+
+  /** Runs a command to completion (at most a minute), e.g. curl. */
+  static Result run(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException(String.join(" ", command) + " did not finish in 60s");
+    }
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
   }
 
   Result kubectl(String... args) throws IOException, InterruptedException {

@@ -87,7 +87,8 @@ class PipelineLifecycleE2E {
 
     cluster.kill("operator");
     cluster.kill("aggregator");
-    // While the operator is away, something deletes one of its objects.
+    // While the operator is away, something deletes one of its objects. Their supervisors restart
+    // both, as the kubelet restarts killed containers; up.sh finds them running.
     cluster.kubectl("delete", "clusterrolebinding", "pulse:metrics-aggregator:auth-delegator").ok();
     cluster.script("up.sh");
 
@@ -206,9 +207,7 @@ class PipelineLifecycleE2E {
     } finally {
       cluster.kubectl("patch", "metricspipeline", Pipelines.NAME, "--type=merge", "-p",
           "{\"spec\":{\"metricResolution\":null}}").ok();
-      if (cluster.running("operator-standby")) {
-        cluster.kill("operator-standby");
-      }
+      cluster.stop("operator-standby");
       cluster.script("up.sh");
     }
     await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(2))
@@ -225,10 +224,13 @@ class PipelineLifecycleE2E {
         "jsonpath={.data.ca\\.crt}").ok().stdout();
   }
 
+  /**
+   * A new aggregator "pod": up.sh starts it from the current Deployment, Secret and a new token of
+   * its ServiceAccount. (Killed, it would come back as the same container, with the token of a
+   * ServiceAccount that a deleted pipeline took with it.)
+   */
   private static void restartAggregator() throws Exception {
-    if (cluster.running("aggregator")) {
-      cluster.kill("aggregator");
-    }
+    cluster.stop("aggregator");
     cluster.script("up.sh");
   }
 }
