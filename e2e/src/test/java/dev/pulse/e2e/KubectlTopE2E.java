@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.data.Offset;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -151,11 +152,14 @@ class KubectlTopE2E {
     assertThat(nodeMetrics.path("kind").asText()).isEqualTo("NodeMetrics");
     assertThat(nodeMetrics.at("/metadata/name").asText()).isEqualTo(node);
 
-    JsonNode allPods = cluster.json("get", "--raw", "/apis/metrics.k8s.io/v1beta1/pods");
-    assertThat(allPods.path("kind").asText()).isEqualTo("PodMetricsList");
-    // Other tests' pods may be too young for a rate; the workloads of make up are not.
-    assertThat(allPods.path("items").findValuesAsText("namespace")).contains("shop", "batch", "pulse-system");
-    assertThat(allPods.path("items").size()).isGreaterThanOrEqualTo(9);
+    // A pod shows once two scrapes have seen it: the aggregator's own pod is new whenever an earlier
+    // test rolled its Deployment, the workloads of make up are not.
+    Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+      JsonNode allPods = cluster.json("get", "--raw", "/apis/metrics.k8s.io/v1beta1/pods");
+      assertThat(allPods.path("kind").asText()).isEqualTo("PodMetricsList");
+      assertThat(allPods.path("items").findValuesAsText("namespace")).contains("shop", "batch", "pulse-system");
+      assertThat(allPods.path("items").size()).isGreaterThanOrEqualTo(9);
+    });
     JsonNode shop = cluster.json("get", "--raw", "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods");
     assertThat(shop.path("items").findValuesAsText("namespace")).hasSize(5).containsOnly("shop");
   }
