@@ -422,8 +422,11 @@ public final class AggregatorServer {
     }
     int code = response.status();
     timeOnEnd(ctx, code);
+    // Metrics change with every scrape: the API server's filter marks every answer uncacheable,
+    // and a shared cache between a client and kube-apiserver must not serve one user's answer to another.
     ctx.response().setStatusCode(code)
         .putHeader(HttpHeaders.CONTENT_TYPE, response.contentType())
+        .putHeader(HttpHeaders.CACHE_CONTROL, Reply.NO_CACHE)
         .putHeader("X-Content-Type-Options", "nosniff");
     end(ctx, Buffer.buffer(response.body()));
   }

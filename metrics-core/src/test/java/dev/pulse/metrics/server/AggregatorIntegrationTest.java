@@ -337,6 +337,7 @@ class AggregatorIntegrationTest {
           assertThat(yaml.headers().firstValue("Content-Type")).hasValue("application/yaml");
           assertThat(withoutCreationTimestamps(YAML.readTree(yaml.body()))).as("%s as YAML", path).isEqualTo(json);
           assertThat(protobuf.headers().firstValue("Content-Type")).hasValue("application/vnd.kubernetes.protobuf");
+          assertThat(protobuf.headers().firstValue("Cache-Control")).hasValue("no-cache, private");
           assertThat(ProtobufAsJson.read(protobuf.body())).as("%s as protobuf", path).isEqualTo(json);
         });
       }
@@ -347,6 +348,7 @@ class AggregatorIntegrationTest {
       HttpResponse<byte[]> notFound = pulse.getBytes(V1BETA1 + "/nodes/node-z", "application/vnd.kubernetes.protobuf");
       assertThat(notFound.statusCode()).isEqualTo(404);
       assertThat(notFound.headers().firstValue("Content-Type")).hasValue("application/vnd.kubernetes.protobuf");
+      assertThat(notFound.headers().firstValue("Cache-Control")).hasValue("no-cache, private");
       assertThat(ProtobufAsJson.read(notFound.body()).path("message").asText()).isEqualTo("node \"node-z\" not found");
 
       HttpResponse<byte[]> badSelector = pulse.getBytes(V1BETA1 + "/pods?labelSelector=" + encode("a==="),
