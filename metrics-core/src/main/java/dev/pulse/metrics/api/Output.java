@@ -4,7 +4,6 @@ import dev.pulse.metrics.api.representation.MediaType;
 import dev.pulse.metrics.api.types.PartialObjectMetadata;
 import dev.pulse.metrics.api.types.PartialObjectMetadataList;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -61,10 +60,10 @@ public record Output(MediaType mediaType, Conversion conversion, String version)
     if (accept.isEmpty()) {
       return JSON;
     }
-    for (Clause clause : clauses(accept)) {
+    for (AcceptClauses.Clause clause : AcceptClauses.parse(accept)) {
       for (MediaType media : MediaType.values()) {
-        if (clause.matches(media)) {
-          Output output = clause.output(media, true);
+        if (matches(clause, media)) {
+          Output output = output(clause, media, true);
           if (output != null) {
             return output;
           }
@@ -92,9 +91,9 @@ public record Output(MediaType mediaType, Conversion conversion, String version)
     if (accept.isEmpty()) {
       return MediaType.JSON;
     }
-    for (Clause clause : clauses(accept)) {
+    for (AcceptClauses.Clause clause : AcceptClauses.parse(accept)) {
       for (MediaType media : MediaType.values()) {
-        if (clause.matches(media) && clause.output(media, false) != null) {
+        if (matches(clause, media) && output(clause, media, false) != null) {
           return media;
         }
       }
@@ -110,7 +109,7 @@ public record Output(MediaType mediaType, Conversion conversion, String version)
     String ranges = headerValue(accept).isEmpty() ? "*/*" : headerValue(accept);
     for (String range : ranges.split(",", -1)) {
       int params = range.indexOf(';');
-      String type = trimSpaces(params < 0 ? range : range.substring(0, params));
+      String type = AcceptClauses.trimSpaces(params < 0 ? range : range.substring(0, params));
       if (type.equals("*/*") || Stream.of(MediaType.values()).anyMatch(m -> m.contentType().equals(type))) {
         return null;
       }
@@ -134,127 +133,46 @@ public record Output(MediaType mediaType, Conversion conversion, String version)
     return Stream.of(MediaType.values()).map(MediaType::contentType).collect(Collectors.joining(", "));
   }
 
-  /** One media range of an Accept header, as goautoneg parses it. */
-  private record Clause(String type, String subtype, double q, Map<String, String> params) {
+  private static boolean matches(AcceptClauses.Clause clause, MediaType media) {
+    return clause.type().equals(media.type) && (clause.subtype().equals(media.subtype) || clause.subtype().equals("*"))
+        || clause.type().equals("*") && clause.subtype().equals("*");
+  }
 
-    boolean matches(MediaType media) {
-      return type.equals(media.type) && (subtype.equals(media.subtype) || subtype.equals("*"))
-          || type.equals("*") && subtype.equals("*");
-    }
-
-    /**
-     * {@code acceptMediaTypeOptions}: the output this clause asks of {@code media}, or null when the
-     * endpoint refuses its parameters. Only resource endpoints convert; errors never are.
-     */
-    Output output(MediaType media, boolean convert) {
-      String as = params.get("as");
-      String group = params.get("g");
-      String version = params.get("v");
-      String stream = params.getOrDefault("stream", "");
-      String serverVersion = params.getOrDefault("sv", "");
-      if (!stream.isEmpty() && (!media.streams || !stream.equals(WATCH))) {
-        return null;
-      }
-      if (!serverVersion.isEmpty() && (!convert || !serverVersion.equals(META_VERSION))) {
-        return null;
-      }
-      if (as == null && group == null && version == null) {
-        return new Output(media, Conversion.NONE, null);
-      }
-      if (!convert || !META_GROUP.equals(group) || !CONVERSION_VERSIONS.contains(version)) {
-        return null;
-      }
-      for (Conversion conversion : Conversion.values()) {
-        // A Table is rendered as JSON or YAML only (RequestScope.AllowsMediaTypeTransform).
-        if (conversion.kind != null && conversion.kind.equals(as)
-            && (conversion != Conversion.TABLE || media != MediaType.PROTOBUF)) {
-          return new Output(media, conversion, version);
-        }
-      }
+  /**
+   * {@code acceptMediaTypeOptions}: the output this clause asks of {@code media}, or null when the
+   * endpoint refuses its parameters. Only resource endpoints convert; errors never are.
+   */
+  private static Output output(AcceptClauses.Clause clause, MediaType media, boolean convert) {
+    Map<String, String> params = clause.params();
+    String as = params.get("as");
+    String group = params.get("g");
+    String version = params.get("v");
+    String stream = params.getOrDefault("stream", "");
+    String serverVersion = params.getOrDefault("sv", "");
+    if (!stream.isEmpty() && (!media.streams || !stream.equals(WATCH))) {
       return null;
     }
-  }
-
-  /**
-   * goautoneg's ParseAccept: ranges without a subtype dropped (but {@code *}), a q that does not
-   * parse is 0, and its insertion sort by a comparison that puts higher q first but also any
-   * concrete type or subtype before a wildcard: what Go's sort does with up to 12 clauses.
-   */
-  private static List<Clause> clauses(String accept) {
-    List<Clause> clauses = new ArrayList<>();
-    for (String part : accept.split(",", -1)) {
-      part = trimSpaces(part);
-      if (part.isEmpty()) {
-        continue;
-      }
-      String[] typeAndParams = part.split(";", 2);
-      String[] types = typeAndParams[0].split("/", -1);
-      String type = trimSpaces(types[0]);
-      String subtype;
-      if (types.length == 1) {
-        if (!type.equals("*")) {
-          continue;
-        }
-        subtype = "*";
-      } else if (types.length == 2) {
-        subtype = trimSpaces(types[1]);
-      } else {
-        continue;
-      }
-      double q = 1.0;
-      Map<String, String> params = new HashMap<>();
-      if (typeAndParams.length == 2) {
-        for (String param : typeAndParams[1].split(";", -1)) {
-          String[] kv = param.split("=", -1);
-          if (kv.length != 2) {
-            continue;
-          }
-          String key = trimSpaces(kv[0]);
-          if (key.equals("q")) {
-            q = goFloat32(kv[1]);
-          } else {
-            params.put(key, trimSpaces(kv[1]));
-          }
-        }
-      }
-      clauses.add(new Clause(type, subtype, q, params));
+    if (!serverVersion.isEmpty() && (!convert || !serverVersion.equals(META_VERSION))) {
+      return null;
     }
-    for (int i = 1; i < clauses.size(); i++) {
-      for (int j = i; j > 0 && less(clauses.get(j), clauses.get(j - 1)); j--) {
-        clauses.set(j - 1, clauses.set(j, clauses.get(j - 1)));
+    if (as == null && group == null && version == null) {
+      return new Output(media, Conversion.NONE, null);
+    }
+    if (!convert || !META_GROUP.equals(group) || !CONVERSION_VERSIONS.contains(version)) {
+      return null;
+    }
+    for (Conversion conversion : Conversion.values()) {
+      // A Table is rendered as JSON or YAML only (RequestScope.AllowsMediaTypeTransform).
+      if (conversion.kind != null && conversion.kind.equals(as)
+          && (conversion != Conversion.TABLE || media != MediaType.PROTOBUF)) {
+        return new Output(media, conversion, version);
       }
     }
-    return clauses;
-  }
-
-  private static boolean less(Clause a, Clause b) {
-    return a.q() > b.q() || !a.type().equals("*") && b.type().equals("*")
-        || !a.subtype().equals("*") && b.subtype().equals("*");
-  }
-
-  /**
-   * {@code strconv.ParseFloat(s, 32)} with its error ignored, as goautoneg does: 0 for text that is
-   * not a number, infinity for one out of range.
-   */
-  private static double goFloat32(String text) {
-    return text.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?") ? Float.parseFloat(text) : 0;
+    return null;
   }
 
   /** The header as Go's HTTP server hands it over: without leading and trailing spaces and tabs. */
   private static String headerValue(String accept) {
     return accept == null ? "" : accept.replaceAll("^[ \t]+|[ \t]+$", "");
-  }
-
-  /** Go's {@code strings.TrimFunc(s, r == ' ')}: spaces only, not tabs. */
-  private static String trimSpaces(String s) {
-    int start = 0;
-    int end = s.length();
-    while (start < end && s.charAt(start) == ' ') {
-      start++;
-    }
-    while (end > start && s.charAt(end - 1) == ' ') {
-      end--;
-    }
-    return s.substring(start, end);
   }
 }
