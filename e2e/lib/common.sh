@@ -123,25 +123,20 @@ pid_alive() {
   [[ "${state}" != Z ]]
 }
 
-# Pid of a component we started, if it still runs; fails otherwise (stale files are ignored).
-running_pid() {
-  local file pid
-  file="$(pid_file "$1")"
+# The pid recorded in a pid file, if that process still runs; fails otherwise (stale files are ignored).
+live_pid_in() {
+  local file=$1 pid
   [[ -f "${file}" ]] || return 1
   pid="$(<"${file}")"
   [[ "${pid}" =~ ^[0-9]+$ ]] && pid_alive "${pid}" || return 1
   printf '%s' "${pid}"
 }
 
+# Pid of a component we started, if it still runs.
+running_pid() { live_pid_in "$(pid_file "$1")"; }
+
 # Pid of the supervisor of a component, if it still runs.
-supervisor_pid() {
-  local file pid
-  file="$(supervisor_pid_file "$1")"
-  [[ -f "${file}" ]] || return 1
-  pid="$(<"${file}")"
-  [[ "${pid}" =~ ^[0-9]+$ ]] && pid_alive "${pid}" || return 1
-  printf '%s' "${pid}"
-}
+supervisor_pid() { live_pid_in "$(supervisor_pid_file "$1")"; }
 
 # True while a component runs or, supervised, will be restarted: a process in its back-off after
 # a crash counts, as a pod in CrashLoopBackOff still exists. What "already running" checks.
