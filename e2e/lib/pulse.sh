@@ -25,6 +25,9 @@ PIPELINE=pulse
 # leader-election Lease. Its ServiceAccount is the CSV's; its kubeconfig lives in OPERATOR_DIR.
 OPERATOR_NAMESPACE=pulse-operator
 OPERATOR_SERVICE_ACCOUNT=pulse-operator
+# The OperatorGroup's target namespace, as an admin would choose it: where the sample pipeline runs
+# the aggregator (its spec.namespace default), and so where the operator is granted its kinds.
+OPERATOR_TARGET_NAMESPACE=pulse-system
 OPERATOR_DIR="${STATE_DIR}/operator"
 # What the operator names (operator/src/main/java/dev/pulse/operator/model/Names.java).
 AGG_RESOURCE=pulse-metrics
@@ -103,6 +106,8 @@ operator_launch() {
   mapfile -t jvm <<<"${jvm}"
   mapfile -t env < <(yq -r '.spec.install.spec.deployments[0].spec.template.spec.containers[0].env[]
     | select(.value != null and .name != "PULSE_OPERATOR_HTTP_ADDRESS") | "\(.name)=\(.value)"' "${CSV_FILE}")
+  # What OLM's olm.targetNamespaces annotation gives the CSV's PULSE_AGGREGATOR_NAMESPACES.
+  env+=("PULSE_AGGREGATOR_NAMESPACES=${OPERATOR_TARGET_NAMESPACE}")
   read -r -a java_opts <<<"${PULSE_OPERATOR_JAVA_OPTS:-}"
   require_free_port "${name}" "${port}"
   start_supervised "${name}" env "${env[@]}" KUBECONFIG="${OPERATOR_DIR}/kubeconfig" \
@@ -112,11 +117,17 @@ operator_launch() {
   wait_until "${name}" 60 "${name} /healthz ok" curl -fsS --max-time 2 "http://127.0.0.1:${port}/healthz"
 }
 
-# What OLM makes of the CSV's install strategy, in the operator's namespace: the ServiceAccount,
-# each clusterPermissions entry as a ClusterRole bound to it cluster-wide, each permissions entry
-# as a Role bound to it in the namespace.
+# What OLM makes of the CSV's install strategy with an OperatorGroup that targets
+# OPERATOR_TARGET_NAMESPACE: the ServiceAccount in the operator's namespace, each clusterPermissions
+# entry as a ClusterRole bound to it cluster-wide, each permissions entry as a Role bound to it in
+# the operator's namespace and in the target namespace. The target namespace exists first, as OLM
+# requires; like config/install.yaml's, it enforces the restricted Pod Security Standard.
 operator_rbac_like_olm() {
+  local ns
   kc create namespace "${OPERATOR_NAMESPACE}" --dry-run=client -o yaml | kc apply -f - >/dev/null
+  kc create namespace "${OPERATOR_TARGET_NAMESPACE}" --dry-run=client -o yaml | kc apply -f - >/dev/null
+  kc label --overwrite namespace "${OPERATOR_TARGET_NAMESPACE}" pod-security.kubernetes.io/enforce=restricted \
+    pod-security.kubernetes.io/audit=restricted pod-security.kubernetes.io/warn=restricted >/dev/null
   yq --arg ns "${OPERATOR_NAMESPACE}" '
     .metadata.name as $csv | .spec.install.spec as $spec
     | def subject($sa): [{kind: "ServiceAccount", name: $sa, namespace: $ns}];
@@ -129,15 +140,21 @@ operator_rbac_like_olm() {
           {apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding",
            metadata: {name: "\($csv)-cluster-\(.key)"},
            roleRef: {apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "\($csv)-cluster-\(.key)"},
-           subjects: subject(.value.serviceAccountName)}))
-      + ($spec.permissions | to_entries | map(
+           subjects: subject(.value.serviceAccountName)})))}' "${CSV_FILE}" | kc apply -f - >/dev/null
+  for ns in "${OPERATOR_NAMESPACE}" "${OPERATOR_TARGET_NAMESPACE}"; do
+    yq --arg ns "${ns}" --arg sa_ns "${OPERATOR_NAMESPACE}" '
+      .metadata.name as $csv | .spec.install.spec as $spec
+      | {apiVersion: "v1", kind: "List", items: ($spec.permissions | to_entries | map(
           {apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role",
            metadata: {name: "\($csv)-\(.key)", namespace: $ns}, rules: .value.rules},
           {apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding",
            metadata: {name: "\($csv)-\(.key)", namespace: $ns},
            roleRef: {apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "\($csv)-\(.key)"},
-           subjects: subject(.value.serviceAccountName)})))}' "${CSV_FILE}" | kc apply -f - >/dev/null
-  log "operator RBAC from ${CSV_FILE#"${REPO_ROOT}"/} (ServiceAccount ${OPERATOR_NAMESPACE}/${OPERATOR_SERVICE_ACCOUNT})"
+           subjects: [{kind: "ServiceAccount", name: .value.serviceAccountName, namespace: $sa_ns}]}))}' \
+      "${CSV_FILE}" | kc apply -f - >/dev/null
+  done
+  log "operator RBAC from ${CSV_FILE#"${REPO_ROOT}"/} (ServiceAccount ${OPERATOR_NAMESPACE}/${OPERATOR_SERVICE_ACCOUNT},"\
+" target namespace ${OPERATOR_TARGET_NAMESPACE})"
 }
 
 # A kubeconfig for this cluster with a token of a ServiceAccount (1 year: outlives any `make up`).

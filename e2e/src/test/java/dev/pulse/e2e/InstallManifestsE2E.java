@@ -90,6 +90,10 @@ class InstallManifestsE2E {
       "'create pods -n pulse-system'",
       "'delete nodes'",
       "'get secrets -n kube-system'",
+      "'list secrets -n kube-system'",
+      "'watch secrets --all-namespaces'",
+      "'list deployments -n default'",
+      "'create serviceaccounts -n kube-system'",
       "'update clusterroles/admin'",
       "'update clusterroles/cluster-admin'",
       "'escalate clusterroles'",
@@ -103,6 +107,15 @@ class InstallManifestsE2E {
   void theOperatorHoldsNoMoreThanItsJobNeeds(String action) throws Exception {
     LocalCluster.Result canI = cluster.kubectl(("auth can-i " + action + " --as=" + OPERATOR).split(" "));
     assertThat(canI.stdout().strip()).as("kubectl auth can-i %s", action).isEqualTo("no");
+  }
+
+  /** Its target namespace is where it runs the aggregator: there, and only there, it owns these kinds. */
+  @ParameterizedTest(name = "the operator may {0} in pulse-system")
+  @CsvSource({"'list secrets'", "'watch deployments.apps'", "'update services'", "'delete poddisruptionbudgets.policy'"})
+  void theOperatorManagesTheAggregatorsKindsInItsTargetNamespace(String action) throws Exception {
+    LocalCluster.Result canI = cluster.kubectl(("auth can-i " + action + " -n pulse-system --as=" + OPERATOR)
+        .split(" "));
+    assertThat(canI.stdout().strip()).as("kubectl auth can-i %s -n pulse-system", action).isEqualTo("yes");
   }
 
   @Test

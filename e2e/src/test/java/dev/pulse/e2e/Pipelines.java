@@ -23,9 +23,12 @@ final class Pipelines {
       + "clusterroles,clusterrolebindings,rolebindings,apiservices";
   private static final String SELECTOR = "app.kubernetes.io/managed-by=pulse-operator,app.kubernetes.io/instance=" + NAME;
 
-  /** What one replica of the sample pipeline consists of: "Kind namespace/name" (namespace empty when cluster-scoped). */
+  /**
+   * What one replica of the sample pipeline consists of: "Kind namespace/name" (namespace empty
+   * when cluster-scoped). Not the namespace: the operator may only work in one it was granted, so
+   * it exists before the pipeline (e2e/lib/pulse.sh creates it as an OLM user or install.yaml would).
+   */
   static final Set<String> OBJECTS = Set.of(
-      "Namespace /pulse-system",
       "ServiceAccount pulse-system/pulse-metrics",
       "Service pulse-system/pulse-metrics",
       "Deployment pulse-system/pulse-metrics",

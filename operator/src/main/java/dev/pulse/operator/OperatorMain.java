@@ -1,6 +1,7 @@
 package dev.pulse.operator;
 
 import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.model.LocalAggregator;
 import dev.pulse.operator.observability.ObservabilityServer;
 import dev.pulse.operator.reconciler.MetricsPipelineReconciler;
@@ -51,8 +52,10 @@ public final class OperatorMain {
       System.exit(2);
     }
     Optional<LocalAggregator> local;
+    AggregatorNamespaces namespaces;
     try {
       local = LocalAggregator.parse(System.getenv(LocalAggregator.ENV));
+      namespaces = AggregatorNamespaces.parse(System.getenv(AggregatorNamespaces.ENV));
     } catch (IllegalArgumentException e) {
       LOG.error(e.getMessage());
       System.exit(1);
@@ -77,8 +80,10 @@ public final class OperatorMain {
             LEASE_DURATION, LEASE_RENEW_DEADLINE, LEASE_RETRY_PERIOD));
       }
     });
+    LOG.info("The aggregator may run in {}", namespaces);
     operator.register(new MetricsPipelineReconciler(
-        Objects.requireNonNullElse(System.getenv(IMAGE), DEFAULT_IMAGE), local, Clock.systemUTC()));
+        Objects.requireNonNullElse(System.getenv(IMAGE), DEFAULT_IMAGE), local, namespaces, Clock.systemUTC()),
+        MetricsPipelineReconciler.watching(namespaces));
     operator.installShutdownHook(Duration.ofSeconds(10));
     observability.start(operator);
     operator.start();

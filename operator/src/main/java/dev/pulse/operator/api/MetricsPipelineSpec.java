@@ -40,8 +40,10 @@ public final class MetricsPipelineSpec {
   @Size(min = 1, max = 63)
   @Pattern(ApiPatterns.DNS1123_LABEL)
   @ValidationRule(value = "self == oldSelf", message = NAMESPACE_IMMUTABLE)
-  @JsonPropertyDescription("Namespace the aggregator runs in; created and labelled for the restricted"
-      + " Pod Security Standard when missing. Immutable. Default: " + DEFAULT_NAMESPACE + ".")
+  @JsonPropertyDescription("Namespace the aggregator runs in: one the operator is granted"
+      + " (its PULSE_AGGREGATOR_NAMESPACES; pulse-system as installed). Used as it is when it exists;"
+      + " created and labelled for the restricted Pod Security Standard when missing, if the operator may"
+      + " manage every namespace. Immutable. Default: " + DEFAULT_NAMESPACE + ".")
   private String namespace;
 
   @Size(min = 1, max = 512)

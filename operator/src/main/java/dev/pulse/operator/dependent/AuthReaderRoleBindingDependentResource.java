@@ -17,7 +17,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  * {@code kube-system/extension-apiserver-authentication} to authenticate kube-apiserver's proxied
  * requests.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR, namespaces = Names.KUBE_SYSTEM))
 public final class AuthReaderRoleBindingDependentResource extends CRUDKubernetesDependentResource<RoleBinding, MetricsPipeline> {
 
   @Override

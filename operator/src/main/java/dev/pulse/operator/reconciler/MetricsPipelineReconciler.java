@@ -17,6 +17,7 @@ import dev.pulse.operator.dependent.ReconcileInputs;
 import dev.pulse.operator.dependent.ServiceAccountDependentResource;
 import dev.pulse.operator.dependent.ServiceDependentResource;
 import dev.pulse.operator.dependent.ServingSecretDependentResource;
+import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.model.LocalAggregator;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.model.Names.Component;
@@ -30,11 +31,17 @@ import dev.pulse.operator.tls.StoredTls;
 import dev.pulse.operator.tls.TlsMaterial;
 import dev.pulse.operator.tls.TlsPolicy;
 import io.fabric8.kubernetes.api.model.APIService;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -43,6 +50,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfig;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -55,6 +64,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +77,7 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = MetricsPipelineReconciler.NAME)
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = MetricsPipelineReconciler.NAMESPACE, type = NamespaceDependentResource.class),
-    @Dependent(name = "service-account", type = ServiceAccountDependentResource.class,
+    @Dependent(name = MetricsPipelineReconciler.SERVICE_ACCOUNT, type = ServiceAccountDependentResource.class,
         dependsOn = MetricsPipelineReconciler.NAMESPACE),
     @Dependent(name = MetricsPipelineReconciler.AGGREGATOR_CLUSTER_ROLE,
         type = AggregatorClusterRoleDependentResource.class),
@@ -81,7 +91,7 @@ import org.slf4j.LoggerFactory;
     // pipeline that holds the API.
     @Dependent(name = "metrics-reader-cluster-role", type = MetricsReaderClusterRoleDependentResource.class,
         dependsOn = MetricsPipelineReconciler.API_SERVICE),
-    @Dependent(name = "service", type = ServiceDependentResource.class, dependsOn = MetricsPipelineReconciler.NAMESPACE),
+    @Dependent(name = MetricsPipelineReconciler.SERVICE, type = ServiceDependentResource.class, dependsOn = MetricsPipelineReconciler.NAMESPACE),
     @Dependent(name = MetricsPipelineReconciler.CA_SECRET, type = CaSecretDependentResource.class,
         dependsOn = MetricsPipelineReconciler.NAMESPACE),
     @Dependent(name = MetricsPipelineReconciler.API_SERVICE, type = ApiServiceDependentResource.class,
@@ -90,8 +100,8 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = MetricsPipelineReconciler.SERVING_SECRET, type = ServingSecretDependentResource.class,
         dependsOn = MetricsPipelineReconciler.API_SERVICE),
     @Dependent(name = MetricsPipelineReconciler.DEPLOYMENT, type = DeploymentDependentResource.class,
-        dependsOn = {MetricsPipelineReconciler.SERVING_SECRET, "service-account"}),
-    @Dependent(name = "pod-disruption-budget", type = PodDisruptionBudgetDependentResource.class,
+        dependsOn = {MetricsPipelineReconciler.SERVING_SECRET, MetricsPipelineReconciler.SERVICE_ACCOUNT}),
+    @Dependent(name = MetricsPipelineReconciler.POD_DISRUPTION_BUDGET, type = PodDisruptionBudgetDependentResource.class,
         dependsOn = MetricsPipelineReconciler.DEPLOYMENT,
         reconcilePrecondition = PodDisruptionBudgetDependentResource.Needed.class),
 })
@@ -100,6 +110,9 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
   public static final String NAME = "metricspipeline";
 
   static final String NAMESPACE = "namespace";
+  static final String SERVICE_ACCOUNT = "service-account";
+  static final String SERVICE = "service";
+  static final String POD_DISRUPTION_BUDGET = "pod-disruption-budget";
   static final String AGGREGATOR_CLUSTER_ROLE = "aggregator-cluster-role";
   static final String CA_SECRET = "ca-secret";
   static final String API_SERVICE = "api-service";
@@ -120,6 +133,7 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
 
   private final String defaultImage;
   private final Optional<LocalAggregator> localAggregator;
+  private final AggregatorNamespaces namespaces;
   private final Clock clock;
   private final EventRecorder events =
       new EventRecorder(Objects.requireNonNullElse(System.getenv("HOSTNAME"), Names.MANAGED_BY));
@@ -127,12 +141,40 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
   /**
    * @param defaultImage the aggregator image released with the operator
    * @param localAggregator where the aggregator runs in development mode; empty in a cluster
+   * @param namespaces where the operator may run the aggregator; register the reconciler with
+   *     {@link #watching} the same namespaces
    * @param clock decides when certificates are due; tests move it forward
    */
-  public MetricsPipelineReconciler(String defaultImage, Optional<LocalAggregator> localAggregator, Clock clock) {
+  public MetricsPipelineReconciler(String defaultImage, Optional<LocalAggregator> localAggregator,
+      AggregatorNamespaces namespaces, Clock clock) {
     this.defaultImage = defaultImage;
     this.localAggregator = localAggregator;
+    this.namespaces = namespaces;
     this.clock = clock;
+  }
+
+  /**
+   * Narrows the informers of the namespaced dependents to {@code namespaces}, where the operator's
+   * Role grants it their kinds: the annotations can only name namespaces known when compiling.
+   */
+  public static Consumer<ControllerConfigurationOverrider<MetricsPipeline>> watching(AggregatorNamespaces namespaces) {
+    return overrider -> overrider
+        .replacingNamedDependentResourceConfig(SERVICE_ACCOUNT, managedIn(ServiceAccount.class, namespaces))
+        .replacingNamedDependentResourceConfig(SERVICE, managedIn(Service.class, namespaces))
+        .replacingNamedDependentResourceConfig(CA_SECRET, managedIn(Secret.class, namespaces))
+        .replacingNamedDependentResourceConfig(SERVING_SECRET, managedIn(Secret.class, namespaces))
+        .replacingNamedDependentResourceConfig(DEPLOYMENT, managedIn(Deployment.class, namespaces))
+        .replacingNamedDependentResourceConfig(POD_DISRUPTION_BUDGET, managedIn(PodDisruptionBudget.class, namespaces));
+  }
+
+  private static <R extends HasMetadata> KubernetesDependentResourceConfig<R> managedIn(Class<R> type,
+      AggregatorNamespaces namespaces) {
+    return new KubernetesDependentResourceConfigBuilder<R>()
+        .withKubernetesDependentInformerConfig(InformerConfiguration.builder(type)
+            .withLabelSelector(Names.MANAGED_SELECTOR)
+            .withNamespaces(namespaces.informerNamespaces())
+            .build())
+        .build();
   }
 
   /**
@@ -143,6 +185,7 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
   public List<EventSource<?, MetricsPipeline>> prepareEventSources(EventSourceContext<MetricsPipeline> context) {
     return List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MetricsPipeline.class)
         .withName("aggregator-pods")
+        .withNamespaces(namespaces.informerNamespaces())
         .withLabelSelector(Names.MANAGED_SELECTOR + "," + Names.COMPONENT_LABEL + "=" + Component.AGGREGATOR.value)
         .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())
             .map(labels -> labels.get(Names.INSTANCE_LABEL))
@@ -160,6 +203,11 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
           new ApiServiceState.Absent(), Optional.empty(), activePipeline);
       return patchStatusIfChanged(pipeline, StatusAggregator.aggregate(pipeline, observed, now), context, now)
           .rescheduleAfter(INACTIVE_RECHECK);
+    }
+    if (!namespaces.allows(pipeline.getSpec().getNamespace())) {
+      // Its informers do not see that namespace, nor may its Role write there: running the workflow
+      // would only collect "forbidden" errors. spec.namespace is immutable, so nothing to recheck.
+      return patchStatusIfChanged(pipeline, StatusAggregator.outsideNamespaces(pipeline, namespaces, now), context, now);
     }
 
     TlsPolicy policy = TlsPolicy.of(pipeline);

@@ -2,6 +2,7 @@ package dev.pulse.operator.status;
 
 import dev.pulse.operator.api.MetricsPipeline;
 import dev.pulse.operator.api.MetricsPipelineStatus;
+import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.status.ApiServiceState.Absent;
 import dev.pulse.operator.status.ApiServiceState.Foreign;
@@ -44,6 +45,27 @@ public final class StatusAggregator {
     List<Verdict> verdicts = observed.activePipeline().isPresent()
         ? inactive(observed.activePipeline().get())
         : active(pipeline, observed, now);
+    return status(pipeline, verdicts, observed, now);
+  }
+
+  /**
+   * The status of a pipeline whose {@code spec.namespace} is not one the operator may run the
+   * aggregator in; the operator created nothing for it.
+   */
+  public static MetricsPipelineStatus outsideNamespaces(MetricsPipeline pipeline, AggregatorNamespaces allowed,
+      Instant now) {
+    String namespace = pipeline.getSpec().getNamespace();
+    String message = "spec.namespace " + namespace + " is not a namespace this operator may run the aggregator in"
+        + " (" + AggregatorNamespaces.ENV + ": " + allowed + "). Recreate the pipeline with spec.namespace set to"
+        + " one of those, or add " + namespace + " to " + AggregatorNamespaces.ENV + " in the operator's"
+        + " Deployment and grant its Role in " + namespace + " (config/README.md shows how).";
+    return status(pipeline, blocked("NamespaceNotManaged", message),
+        new Observations(Workload.notCreated(pipeline.getSpec().getReplicas()), new ApiServiceState.Absent(),
+            Optional.empty(), Optional.empty()), now);
+  }
+
+  private static MetricsPipelineStatus status(MetricsPipeline pipeline, List<Verdict> verdicts, Observations observed,
+      Instant now) {
     Long generation = pipeline.getMetadata().getGeneration();
     List<Condition> previous = pipeline.getStatus() == null || pipeline.getStatus().getConditions() == null
         ? List.of() : pipeline.getStatus().getConditions();
@@ -67,7 +89,11 @@ public final class StatusAggregator {
   private static List<Verdict> inactive(String activePipeline) {
     String message = "MetricsPipeline " + activePipeline + " already serves metrics.k8s.io, and a cluster has"
         + " one APIService " + Names.API_SERVICE + ": this pipeline runs nothing. Delete one of the two.";
-    String reason = "AnotherPipelineActive";
+    return blocked("AnotherPipelineActive", message);
+  }
+
+  /** A pipeline the operator runs nothing for, and why. */
+  private static List<Verdict> blocked(String reason, String message) {
     return List.of(
         new Verdict(READY, FALSE, reason, message),
         new Verdict(PROGRESSING, FALSE, reason, message),

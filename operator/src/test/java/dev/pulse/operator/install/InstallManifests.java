@@ -1,9 +1,12 @@
 package dev.pulse.operator.install;
 
 import dev.pulse.operator.OperatorMain;
+import dev.pulse.operator.api.MetricsPipelineSpec;
+import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.model.PodSecurity;
 import dev.pulse.operator.observability.ObservabilityServer;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -50,6 +53,8 @@ final class InstallManifests {
   static final String RELEASE = "0.1.0";
   static final String NAME = "pulse-operator";
   static final String NAMESPACE = "pulse-operator";
+  /** Where the operator may run the aggregator: the default of a MetricsPipeline's spec.namespace. */
+  static final String AGGREGATOR_NAMESPACE = MetricsPipelineSpec.DEFAULT_NAMESPACE;
   static final String OPERATOR_IMAGE = "ghcr.io/pulse/pulse-operator:" + RELEASE;
   static final String AGGREGATOR_IMAGE = OperatorMain.DEFAULT_IMAGE;
   static final String LEADER_ELECTION = NAME + "-leader-election";
@@ -74,10 +79,18 @@ final class InstallManifests {
     return labels;
   }
 
-  static Namespace namespace() {
+  /**
+   * The operator's namespace and the aggregator's. Both hold pods that meet the restricted Pod
+   * Security Standard, and the namespaces hold them to it. The aggregator's exists before the
+   * pipeline because the operator's Role there must.
+   */
+  static List<Namespace> namespaces() {
+    return List.of(restrictedNamespace(NAMESPACE), restrictedNamespace(AGGREGATOR_NAMESPACE));
+  }
+
+  private static Namespace restrictedNamespace(String name) {
     return new NamespaceBuilder()
-        .withMetadata(new ObjectMetaBuilder(metadata(NAME, null))
-            // The operator's pod meets the restricted Pod Security Standard; the namespace holds it to it.
+        .withMetadata(new ObjectMetaBuilder(metadata(name, null))
             .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
             .addToLabels("pod-security.kubernetes.io/audit", "restricted")
             .addToLabels("pod-security.kubernetes.io/warn", "restricted")
@@ -101,6 +114,21 @@ final class InstallManifests {
         .build();
   }
 
+  static Role aggregatorNamespaceRole() {
+    return new RoleBuilder()
+        .withMetadata(metadata(NAME, AGGREGATOR_NAMESPACE))
+        .withRules(OperatorRbac.aggregatorNamespaceRules())
+        .build();
+  }
+
+  static RoleBinding aggregatorNamespaceRoleBinding() {
+    return new RoleBindingBuilder()
+        .withMetadata(metadata(NAME, AGGREGATOR_NAMESPACE))
+        .withNewRoleRef().withApiGroup(OperatorRbac.RBAC).withKind("Role").withName(NAME).endRoleRef()
+        .withSubjects(new SubjectBuilder().withKind("ServiceAccount").withName(NAME).withNamespace(NAMESPACE).build())
+        .build();
+  }
+
   static Role leaderElectionRole() {
     return new RoleBuilder()
         .withMetadata(metadata(LEADER_ELECTION, NAMESPACE))
@@ -117,14 +145,20 @@ final class InstallManifests {
   }
 
   static Deployment deployment() {
-    return new DeploymentBuilder().withMetadata(metadata(NAME, NAMESPACE)).withSpec(deploymentSpec()).build();
+    return new DeploymentBuilder().withMetadata(metadata(NAME, NAMESPACE))
+        .withSpec(deploymentSpec(new EnvVarBuilder().withName(AggregatorNamespaces.ENV).withValue(AGGREGATOR_NAMESPACE)
+            .build()))
+        .build();
   }
 
   /**
    * One replica; more wait on the Lease {@code pulse-operator} as standbys (their informers are
    * warm, so a failover is quick). The CSV runs the same spec.
+   *
+   * @param aggregatorNamespaces the operator's {@value AggregatorNamespaces#ENV}: a value here, from
+   *     OLM's annotation in the CSV
    */
-  static DeploymentSpec deploymentSpec() {
+  static DeploymentSpec deploymentSpec(EnvVar aggregatorNamespaces) {
     return new DeploymentSpecBuilder()
         .withReplicas(1)
         .withNewSelector().withMatchLabels(labels()).endSelector()
@@ -145,6 +179,7 @@ final class InstallManifests {
                 new EnvVarBuilder().withName(OperatorMain.POD_NAMESPACE)
                     .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.namespace").endFieldRef().endValueFrom()
                     .build(),
+                aggregatorNamespaces,
                 new EnvVarBuilder().withName(OperatorMain.IMAGE).withValue(AGGREGATOR_IMAGE).build(),
                 // Every interface: the kubelet probes the pod's IP.
                 new EnvVarBuilder().withName(ObservabilityServer.ADDRESS_ENV).withValue(":" + HTTP_PORT).build())
@@ -173,15 +208,15 @@ final class InstallManifests {
   /** The files of {@code config/}, relative to the repository, with their content. */
   static Map<Path, String> files(Path repository) throws IOException {
     String crd = Files.readString(CRD);
-    List<HasMetadata> rbac = List.of(serviceAccount(), clusterRole(), clusterRoleBinding(), leaderElectionRole(),
-        leaderElectionRoleBinding());
+    List<HasMetadata> rbac = List.of(serviceAccount(), clusterRole(), clusterRoleBinding(), aggregatorNamespaceRole(),
+        aggregatorNamespaceRoleBinding(), leaderElectionRole(), leaderElectionRoleBinding());
     Map<Path, String> files = new LinkedHashMap<>();
-    files.put(repository.resolve("config/namespace.yaml"), yaml(List.of(namespace())));
+    files.put(repository.resolve("config/namespace.yaml"), yaml(namespaces()));
     files.put(repository.resolve("config/rbac.yaml"), yaml(rbac));
     files.put(repository.resolve("config/deployment.yaml"), yaml(List.of(deployment())));
     // Apply order: the CRD and the namespace before what lives in or refers to them.
     files.put(repository.resolve("config/install.yaml"), HEADER + "---\n" + withoutComments(crd)
-        + body(List.of(namespace())) + body(rbac) + body(List.of(deployment())));
+        + body(namespaces()) + body(rbac) + body(List.of(deployment())));
     return files;
   }
 

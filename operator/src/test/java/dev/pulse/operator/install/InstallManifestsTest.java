@@ -3,6 +3,7 @@ package dev.pulse.operator.install;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulse.operator.OperatorMain;
+import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.model.PodSecurity;
 import dev.pulse.operator.observability.ObservabilityServer;
 import io.fabric8.kubernetes.api.model.Container;
@@ -10,6 +11,8 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpecBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -23,6 +26,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** What the checked-in install manifests, bundle and Dockerfile promise, read from the files. */
@@ -37,14 +41,37 @@ class InstallManifestsTest {
       assertThat(p.getServiceAccountName()).isEqualTo(InstallManifests.NAME);
       assertThat(p.getRules()).isEqualTo(config("rbac.yaml", ClusterRole.class).getRules());
     });
+    // OLM grants the one set of namespaced permissions in the operator's namespace and in the
+    // target namespaces; install.yaml has a Role for each.
+    Map<String, Role> roles = all("rbac.yaml", Role.class).stream()
+        .collect(Collectors.toMap(role -> role.getMetadata().getNamespace(), role -> role));
     assertThat(install.getPermissions()).singleElement().satisfies(p -> {
       assertThat(p.getServiceAccountName()).isEqualTo(InstallManifests.NAME);
-      assertThat(p.getRules()).isEqualTo(config("rbac.yaml", Role.class).getRules());
+      assertThat(p.getRules()).containsExactlyInAnyOrderElementsOf(Stream.concat(
+          roles.get(InstallManifests.NAMESPACE).getRules().stream(),
+          roles.get(InstallManifests.AGGREGATOR_NAMESPACE).getRules().stream()).toList());
     });
+    Deployment installed = config("deployment.yaml", Deployment.class);
     assertThat(install.getDeployments()).singleElement().satisfies(d -> {
       assertThat(d.getName()).isEqualTo(InstallManifests.NAME);
-      assertThat(d.getSpec()).isEqualTo(config("deployment.yaml", Deployment.class).getSpec());
+      assertThat(withoutEnv(d.getSpec(), AggregatorNamespaces.ENV))
+          .isEqualTo(withoutEnv(installed.getSpec(), AggregatorNamespaces.ENV));
+      assertThat(env(d.getSpec()).get(AggregatorNamespaces.ENV).getValueFrom().getFieldRef().getFieldPath())
+          .isEqualTo("metadata.annotations['olm.targetNamespaces']");
     });
+    assertThat(env(installed.getSpec()).get(AggregatorNamespaces.ENV).getValue())
+        .isEqualTo(InstallManifests.AGGREGATOR_NAMESPACE);
+  }
+
+  private static Map<String, EnvVar> env(DeploymentSpec spec) {
+    return spec.getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .collect(Collectors.toMap(EnvVar::getName, e -> e));
+  }
+
+  private static DeploymentSpec withoutEnv(DeploymentSpec spec, String name) {
+    DeploymentSpec copy = new DeploymentSpecBuilder(spec).build();
+    copy.getTemplate().getSpec().getContainers().get(0).getEnv().removeIf(e -> e.getName().equals(name));
+    return copy;
   }
 
   @Test
@@ -140,8 +167,12 @@ class InstallManifestsTest {
 
   /** The first {@code kind} in a file of one or more documents. */
   private static <T extends HasMetadata> T config(String file, Class<T> kind) throws IOException {
+    return all(file, kind).stream().findFirst().orElseThrow();
+  }
+
+  private static <T extends HasMetadata> List<T> all(String file, Class<T> kind) throws IOException {
     Object parsed = Serialization.unmarshal(Files.readString(REPOSITORY.resolve("config").resolve(file)));
     List<?> objects = parsed instanceof List<?> list ? list : List.of(parsed);
-    return objects.stream().filter(kind::isInstance).map(kind::cast).findFirst().orElseThrow();
+    return objects.stream().filter(kind::isInstance).map(kind::cast).toList();
   }
 }

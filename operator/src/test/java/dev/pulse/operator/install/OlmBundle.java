@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.pulse.operator.OperatorMain;
 import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.reconciler.MetricsPipelineReconciler;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -35,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The OLM bundle (registry+v1): {@code bundle/manifests/} holds the ClusterServiceVersion and the
@@ -49,6 +52,8 @@ final class OlmBundle {
   static final String CSV_NAME = PACKAGE + ".v" + InstallManifests.RELEASE;
   static final String CSV_FILE = "bundle/manifests/" + PACKAGE + ".clusterserviceversion.yaml";
   static final String CRD_FILE = "bundle/manifests/" + OperatorMain.CRD + ".crd.yaml";
+  /** OLM writes the OperatorGroup's target namespaces here, comma-separated, empty for all. */
+  static final String TARGET_NAMESPACES = "metadata.annotations['olm.targetNamespaces']";
   /**
    * 1.28: the CRD's CEL rules name the failing field with {@code fieldPath}, which kube-apiserver
    * accepts since 1.28 (the rules themselves, transition rules and CEL's duration() since 1.25).
@@ -98,10 +103,11 @@ final class OlmBundle {
         .withNewProvider().withName("Pulse").endProvider()
         .addNewIcon().withMediatype("image/svg+xml").withBase64data(icon()).endIcon()
         .withInstallModes(
-            // MetricsPipeline is cluster-scoped and so is what it creates: one operator per cluster.
-            installMode("OwnNamespace", false),
-            installMode("SingleNamespace", false),
-            installMode("MultiNamespace", false),
+            // The OperatorGroup's target namespaces are where the aggregator may run; OLM grants
+            // the permissions below there, and cluster-wide for AllNamespaces.
+            installMode("OwnNamespace", true),
+            installMode("SingleNamespace", true),
+            installMode("MultiNamespace", true),
             installMode("AllNamespaces", true))
         .withNewInstall()
         .withStrategy("deployment")
@@ -112,12 +118,15 @@ final class OlmBundle {
         .endClusterPermission()
         .addNewPermission()
         .withServiceAccountName(InstallManifests.NAME)
-        .withRules(OperatorRbac.namespaceRules())
+        .withRules(Stream.concat(OperatorRbac.namespaceRules().stream(),
+            OperatorRbac.aggregatorNamespaceRules().stream()).toList())
         .endPermission()
         .addNewDeployment()
         .withName(InstallManifests.NAME)
         .withLabel(InstallManifests.labels())
-        .withSpec(InstallManifests.deploymentSpec())
+        .withSpec(InstallManifests.deploymentSpec(new EnvVarBuilder().withName(AggregatorNamespaces.ENV)
+            .withNewValueFrom().withNewFieldRef().withFieldPath(TARGET_NAMESPACES).endFieldRef().endValueFrom()
+            .build()))
         .endDeployment()
         .endSpec()
         .endInstall()

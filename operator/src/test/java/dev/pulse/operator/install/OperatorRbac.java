@@ -56,18 +56,9 @@ final class OperatorRbac {
     // NamespaceDependentResource: create-only, and its informer is unfiltered, to find a namespace
     // somebody else created.
     rules.add(rule("", "namespaces", "list", "watch", "create"));
-    // ServiceAccountDependentResource.
-    rules.add(rule("", "serviceaccounts", "list", "watch", "create", "update"));
-    // ServiceDependentResource; get: the reconciler asks whether the Service a foreign APIService
-    // points at still exists (takeover IfOrphaned), in any namespace.
-    rules.add(rule("", "services", "get", "list", "watch", "create", "update"));
-    // CaSecretDependentResource, ServingSecretDependentResource; the serving Secret is deleted when
-    // the APIService may not be claimed.
-    rules.add(rule("", "secrets", "list", "watch", "create", "update", "delete"));
-    // DeploymentDependentResource; deleted when the APIService may not be claimed.
-    rules.add(rule("apps", "deployments", "list", "watch", "create", "update", "delete"));
-    // PodDisruptionBudgetDependentResource; deleted below two replicas.
-    rules.add(rule("policy", "poddisruptionbudgets", "list", "watch", "create", "update", "delete"));
+    // The reconciler asks whether the Service a foreign APIService points at still exists (takeover
+    // IfOrphaned), in whatever namespace that APIService names.
+    rules.add(rule("", "services", "get"));
     // ApiServiceDependentResource: its informer is unfiltered, to see a foreign APIService; it is
     // never deleted by the operator.
     rules.add(rule("apiregistration.k8s.io", "apiservices", "list", "watch", "create"));
@@ -83,7 +74,8 @@ final class OperatorRbac {
     rules.add(rule(RBAC, "clusterrolebindings", "list", "watch", "create"));
     rules.add(named(rule(RBAC, "clusterrolebindings", "update"),
         Names.AGGREGATOR_CLUSTER_ROLE_BINDING, Names.AUTH_DELEGATOR_CLUSTER_ROLE_BINDING));
-    // AuthReaderRoleBindingDependentResource (in kube-system; its informer spans every namespace).
+    // AuthReaderRoleBindingDependentResource: its informer watches kube-system only, but OLM grants
+    // namespaced permissions only in the operator's target namespaces, so the rule is cluster-wide.
     rules.add(rule(RBAC, "rolebindings", "list", "watch", "create"));
     rules.add(named(rule(RBAC, "rolebindings", "update"), Names.AUTH_READER_ROLE_BINDING));
     // The two built-in roles the aggregator is bound to (see the class comment).
@@ -93,6 +85,27 @@ final class OperatorRbac {
     rules.addAll(AggregatorClusterRoleDependentResource.desired(anyPipeline()).getRules());
     rules.addAll(MetricsReaderClusterRoleDependentResource.desired(anyPipeline()).getRules());
     return rules;
+  }
+
+  /**
+   * In each namespace the aggregator may run in (the operator's {@code PULSE_AGGREGATOR_NAMESPACES}):
+   * a Role of the install manifests; in the CSV, part of its permissions, which OLM grants in the
+   * OperatorGroup's target namespaces (cluster-wide for AllNamespaces). Nowhere else may the
+   * operator read a Secret.
+   */
+  static List<PolicyRule> aggregatorNamespaceRules() {
+    return List.of(
+        // ServiceAccountDependentResource.
+        rule("", "serviceaccounts", "list", "watch", "create", "update"),
+        // ServiceDependentResource.
+        rule("", "services", "list", "watch", "create", "update"),
+        // CaSecretDependentResource, ServingSecretDependentResource; the serving Secret is deleted
+        // when the APIService may not be claimed.
+        rule("", "secrets", "list", "watch", "create", "update", "delete"),
+        // DeploymentDependentResource; deleted when the APIService may not be claimed.
+        rule("apps", "deployments", "list", "watch", "create", "update", "delete"),
+        // PodDisruptionBudgetDependentResource; deleted below two replicas.
+        rule("policy", "poddisruptionbudgets", "list", "watch", "create", "update", "delete"));
   }
 
   /**

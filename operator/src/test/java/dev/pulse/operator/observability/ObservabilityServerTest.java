@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.pulse.operator.OperatorMain;
 import dev.pulse.operator.api.MetricsPipeline;
 import dev.pulse.operator.observability.ObservabilityServer.Health;
+import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.reconciler.MetricsPipelineReconciler;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -90,7 +91,7 @@ class ObservabilityServerTest {
       Operator operator = new Operator(overrider -> OperatorMain.configure(overrider).withKubernetesClient(client)
           .withCloseClientOnStop(false).withMetrics(server.metrics()));
       operator.register(new MetricsPipelineReconciler("ghcr.io/pulse/pulse-aggregator:0.1.0", Optional.empty(),
-          Clock.systemUTC()));
+          AggregatorNamespaces.ALL, Clock.systemUTC()));
       server.start(operator);
       assertThat(get(server, "/healthz").statusCode()).as("before start").isEqualTo(503);
       operator.start();

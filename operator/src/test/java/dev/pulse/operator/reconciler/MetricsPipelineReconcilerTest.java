@@ -7,6 +7,7 @@ import dev.pulse.operator.OperatorMain;
 import dev.pulse.operator.api.ApiServiceTakeover;
 import dev.pulse.operator.api.MetricsPipeline;
 import dev.pulse.operator.api.MetricsPipelineSpec;
+import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.testing.MovableClock;
 import dev.pulse.operator.testing.Pipelines;
@@ -69,7 +70,9 @@ class MetricsPipelineReconcilerTest {
     }
     operator = new Operator(overrider -> OperatorMain.configure(overrider).withKubernetesClient(client)
         .withCloseClientOnStop(false));
-    operator.register(new MetricsPipelineReconciler(IMAGE, Optional.empty(), clock));
+    AggregatorNamespaces namespaces = AggregatorNamespaces.of(NAMESPACE);
+    operator.register(new MetricsPipelineReconciler(IMAGE, Optional.empty(), namespaces, clock),
+        MetricsPipelineReconciler.watching(namespaces));
     operator.start();
   }
 
@@ -252,6 +255,21 @@ class MetricsPipelineReconcilerTest {
         .containsEntry(Names.INSTANCE_LABEL, "cluster");
     assertThat(get(Deployment.class, NAMESPACE, Names.DEPLOYMENT).getMetadata().getResourceVersion())
         .isEqualTo(deploymentVersion);
+  }
+
+  @Test
+  void aPipelineOutsideTheOperatorsNamespacesGetsNothingAndSaysWhy() {
+    create("cluster", spec -> spec.setNamespace("kube-system"));
+    awaitObservedGeneration("cluster", 1);
+
+    Condition ready = condition("cluster", "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("NamespaceNotManaged");
+    assertThat(ready.getMessage()).contains("spec.namespace kube-system", AggregatorNamespaces.ENV, NAMESPACE);
+    assertThat(condition("cluster", "Degraded").getStatus()).isEqualTo("True");
+    assertThat(client.resources(APIService.class).withName(Names.API_SERVICE).get()).isNull();
+    assertThat(client.secrets().inNamespace("kube-system").list().getItems()).isEmpty();
+    assertThat(client.apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
   }
 
   /** What metrics-server's Helm chart installs. */
