@@ -189,8 +189,7 @@ pipeline_namespace() {
 aggregator_inputs_exist() {
   local ns
   ns="$(pipeline_namespace)" && [[ -n "${ns}" ]] &&
-    kc get -n "${ns}" "secret/${AGG_SERVING_SECRET}" "deployment/${AGG_RESOURCE}" "serviceaccount/${AGG_RESOURCE}" &&
-    kc get apiservice "${AGG_APISERVICE}" -o jsonpath='{.spec.caBundle}' | grep -q .
+    kc get -n "${ns}" "secret/${AGG_SERVING_SECRET}" "deployment/${AGG_RESOURCE}" "serviceaccount/${AGG_RESOURCE}"
 }
 
 # The Deployment's flags, minus what differs for a local process: its port and files.
@@ -206,27 +205,28 @@ aggregator_files() {
   local ns=$1
   mkdir -p "${AGG_DIR}"
   chmod 700 "${AGG_DIR}"
-  aggregator_sync_files "${ns}" || die "cannot read Secret ${ns}/${AGG_SERVING_SECRET} and APIService ${AGG_APISERVICE}"
+  aggregator_sync_files "${ns}" || die "cannot read Secret ${ns}/${AGG_SERVING_SECRET} or APIService ${AGG_APISERVICE}"
   sa_kubeconfig "${AGG_DIR}/kubeconfig" "${ns}" "${AGG_RESOURCE}"
 }
 
 # One pass of the kubelet's sync of a Secret volume, for the aggregator's files: the serving
-# Secret's data and the APIService's caBundle, rewritten when they changed. Fails, leaving the
-# files as they are (as the kubelet leaves a mounted volume), when kube-apiserver does not
-# answer or either object is missing.
+# Secret's data, rewritten when it changed. Fails, leaving the files as they are (as the kubelet
+# leaves a mounted volume), when kube-apiserver does not answer or the Secret is missing. Also
+# keeps ca.crt, for the scripts' and tests' own requests, at the APIService's caBundle once the
+# APIService is the pipeline's (while it takes one over, the previous owner's has none).
 aggregator_sync_files() {
   local ns=$1 json crt key ca
-  json="$(kc get --request-timeout=5s -n "${ns}" "secret/${AGG_SERVING_SECRET}" "apiservice/${AGG_APISERVICE}" \
-    -o json 2>/dev/null)" || return 1
-  crt="$(jq -r '.items[] | select(.kind == "Secret") | .data["tls.crt"] // empty' <<<"${json}")"
-  key="$(jq -r '.items[] | select(.kind == "Secret") | .data["tls.key"] // empty' <<<"${json}")"
-  ca="$(jq -r '.items[] | select(.kind == "APIService") | .spec.caBundle // empty' <<<"${json}")"
-  [[ -n "${crt}" && -n "${key}" && -n "${ca}" ]] || return 1
+  json="$(kc get --request-timeout=5s -n "${ns}" "secret/${AGG_SERVING_SECRET}" -o json 2>/dev/null)" || return 1
+  crt="$(jq -r '.data["tls.crt"] // empty' <<<"${json}")"
+  key="$(jq -r '.data["tls.key"] // empty' <<<"${json}")"
+  [[ -n "${crt}" && -n "${key}" ]] || return 1
   if ! same_content "${AGG_DIR}/tls.crt" "${crt}" || ! same_content "${AGG_DIR}/tls.key" "${key}"; then
     aggregator_publish_serving "${crt}" "${key}"
     log "serving certificate and key written from Secret ${ns}/${AGG_SERVING_SECRET}"
   fi
-  if ! same_content "${AGG_DIR}/ca.crt" "${ca}"; then
+  ca="$(kc get --request-timeout=5s "apiservice/${AGG_APISERVICE}" -o jsonpath='{.spec.caBundle}' 2>/dev/null)" ||
+    return 1
+  if [[ -n "${ca}" ]] && ! same_content "${AGG_DIR}/ca.crt" "${ca}"; then
     printf '%s' "${ca}" | base64 -d >"${AGG_DIR}/ca.crt.tmp"
     mv -f "${AGG_DIR}/ca.crt.tmp" "${AGG_DIR}/ca.crt"
     log "ca.crt written from APIService ${AGG_APISERVICE}'s caBundle"
@@ -283,7 +283,7 @@ aggregator_start() {
     if ((SECONDS - start >= READY_TIMEOUT_PIPELINE)); then
       log_tail "${OPERATOR_NAME}" 30
       kc describe metricspipeline "${PIPELINE}" >&2 || true
-      die "the operator did not create the aggregator's Deployment, serving Secret and APIService in ${READY_TIMEOUT_PIPELINE}s"
+      die "the operator did not create the aggregator's Deployment, ServiceAccount and serving Secret in ${READY_TIMEOUT_PIPELINE}s"
     fi
     sleep 1
   done

@@ -13,6 +13,9 @@ public enum ApiServiceTakeover {
    * an uninstalled metrics-server that otherwise breaks discovery of metrics.k8s.io for everyone.
    */
   IfOrphaned,
-  /** Replace a foreign APIService: the migration path from a running metrics-server. */
+  /**
+   * Replace a foreign APIService: the migration path from a running metrics-server. Either kind of
+   * replacement waits until an aggregator pod is ready, so metrics.k8s.io never goes unanswered.
+   */
   Always
 }

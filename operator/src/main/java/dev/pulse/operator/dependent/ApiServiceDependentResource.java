@@ -32,9 +32,16 @@ public final class ApiServiceDependentResource extends CRUDKubernetesDependentRe
   static final int GROUP_PRIORITY_MINIMUM = 100;
   static final int VERSION_PRIORITY = 100;
 
+  /**
+   * While a replaced APIService is kept, the stored one is what is desired: the workflow goes on to
+   * the serving Secret and the Deployment without writing it.
+   */
   @Override
   protected APIService desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
     ReconcileInputs inputs = ReconcileInputs.of(context);
+    if (inputs.keepApiService()) {
+      return new APIServiceBuilder(getSecondaryResource(pipeline, context).orElseThrow()).build();
+    }
     return desired(pipeline, inputs.tls().caBundlePem(), inputs.localAggregator());
   }
 

@@ -16,9 +16,11 @@ import java.util.Optional;
  *     alone; empty when the pipeline may write it
  * @param localAggregator where kube-apiserver finds the aggregator in development mode; empty
  *     in a cluster
+ * @param keepApiService the APIService is someone else's, to be replaced, but no aggregator is
+ *     ready to serve yet: leave it as it is for now
  */
 public record ReconcileInputs(TlsMaterial tls, String defaultImage, Optional<String> foreignApiService,
-    Optional<LocalAggregator> localAggregator) {
+    Optional<LocalAggregator> localAggregator, boolean keepApiService) {
 
   public void store(Context<MetricsPipeline> context) {
     context.managedWorkflowAndDependentResourceContext().put(ReconcileInputs.class, this);

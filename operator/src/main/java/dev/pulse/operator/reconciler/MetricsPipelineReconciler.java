@@ -221,10 +221,16 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
       events.record(context.getClient(), pipeline, new Transitions.Note(Transitions.Note.NORMAL,
           "CertificatesIssued", "The operator " + change + "."), now);
     });
-    new ReconcileInputs(tls, defaultImage, foreignApiService, localAggregator).store(context);
+    // Replacing another metrics server: it keeps serving until an aggregator can.
+    Optional<String> replaced = foreignApiService.isEmpty()
+        ? cachedApiService(context).flatMap(existing -> ApiServiceDependentResource.foreignOwner(existing, pipeline))
+        : Optional.empty();
+    boolean keepApiService = replaced.isPresent() && !aggregatorServing(pipeline, context, tls);
+    new ReconcileInputs(tls, defaultImage, foreignApiService, localAggregator, keepApiService).store(context);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
     ApiServiceState apiService = foreignApiService.<ApiServiceState>map(ApiServiceState.Foreign::new)
+        .or(() -> replaced.filter(owner -> keepApiService).map(ApiServiceState.HandingOver::new))
         .orElseGet(() -> context.getSecondaryResource(APIService.class).map(MetricsPipelineReconciler::owned)
             .orElseGet(ApiServiceState.Absent::new));
     Observations observed = new Observations(workload(pipeline, context), apiService,
@@ -272,13 +278,30 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
         .findFirst();
   }
 
-  /** Who holds the APIService when the pipeline must leave it alone. */
+  /**
+   * From the APIService dependent's informer, which watches every APIService: no request per
+   * reconcile, and not-Ready pipelines reconcile every few seconds.
+   */
   @SuppressWarnings("unchecked")
-  private static Optional<String> foreignApiService(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
-    // From the APIService dependent's informer, which watches every APIService: no request per
-    // reconcile, and not-Ready pipelines reconcile every few seconds.
-    Optional<APIService> cached = ((Cache<APIService>) context.eventSourceRetriever().getEventSourceFor(APIService.class))
+  private static Optional<APIService> cachedApiService(Context<MetricsPipeline> context) {
+    return ((Cache<APIService>) context.eventSourceRetriever().getEventSourceFor(APIService.class))
         .get(new ResourceID(Names.API_SERVICE));
+  }
+
+  /**
+   * Whether an aggregator answers readiness for the current certificates: in a cluster, a ready pod
+   * (its readiness probe is the aggregator's /readyz); in development mode the pods serve no one,
+   * so the local process is asked.
+   */
+  private boolean aggregatorServing(MetricsPipeline pipeline, Context<MetricsPipeline> context, TlsMaterial tls) {
+    return localAggregator
+        .map(local -> LocalReadiness.ready(local, pipeline.getSpec().getNamespace(), tls.caBundlePem()))
+        .orElseGet(() -> workload(pipeline, context).ready() > 0);
+  }
+
+  /** Who holds the APIService when the pipeline must leave it alone. */
+  private static Optional<String> foreignApiService(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
+    Optional<APIService> cached = cachedApiService(context);
     if (cached.isEmpty()) {
       return Optional.empty();
     }

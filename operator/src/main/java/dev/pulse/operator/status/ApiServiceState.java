@@ -14,6 +14,14 @@ public sealed interface ApiServiceState {
   record Foreign(String owner) implements ApiServiceState {}
 
   /**
+   * Held by someone else whom the pipeline may replace, and kept with them until an aggregator is
+   * ready to serve: {@code kubectl top} and autoscalers see no gap.
+   *
+   * @param owner who, in words, as for {@link Foreign}
+   */
+  record HandingOver(String owner) implements ApiServiceState {}
+
+  /**
    * Ours, with kube-apiserver's verdict: its {@code Available} condition.
    *
    * @param available {@code True}, {@code False} or {@code Unknown} (also when not reported yet)

@@ -6,6 +6,7 @@ import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.status.ApiServiceState.Absent;
 import dev.pulse.operator.status.ApiServiceState.Foreign;
+import dev.pulse.operator.status.ApiServiceState.HandingOver;
 import dev.pulse.operator.status.ApiServiceState.Owned;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -120,6 +121,8 @@ public final class StatusAggregator {
       ready = workloadProblem.orElse(new Verdict(READY, FALSE, "AggregatorStarting",
           "No aggregator pod is ready yet (0 of " + workload.desired() + "); the first needs two scrapes"
               + " (twice metricResolution) after it starts.")).as(READY, FALSE);
+    } else if (observed.apiService() instanceof HandingOver) {
+      ready = apiService.as(READY, FALSE);
     } else if (!TRUE.equals(apiService.status())) {
       ready = new Verdict(READY, FALSE, "APIServiceUnavailable", apiService.message());
     } else {
@@ -133,7 +136,7 @@ public final class StatusAggregator {
     } else if (rollingOut) {
       progressing = new Verdict(PROGRESSING, TRUE, "RollingOut", workload.updated() + " of " + workload.desired()
           + " aggregator pods run the current spec, " + workload.ready() + " are ready.");
-    } else if (observed.apiService() instanceof Absent) {
+    } else if (observed.apiService() instanceof Absent || observed.apiService() instanceof HandingOver) {
       progressing = new Verdict(PROGRESSING, TRUE, "RegisteringAPIService", apiService.message());
     } else {
       progressing = new Verdict(PROGRESSING, FALSE, "Reconciled", "The aggregator runs the current spec.");
@@ -147,7 +150,7 @@ public final class StatusAggregator {
     } else if (workloadProblem.isPresent()) {
       degraded = workloadProblem.get().as(DEGRADED, TRUE);
     } else if (workload.ready() > 0 && !rollingOut && !TRUE.equals(apiService.status())
-        && !(observed.apiService() instanceof Absent)) {
+        && observed.apiService() instanceof Owned) {
       degraded = ready.as(DEGRADED, TRUE);
     } else {
       degraded = new Verdict(DEGRADED, FALSE, "AsExpected", "Nothing needs attention.");
@@ -164,6 +167,11 @@ public final class StatusAggregator {
     if (state instanceof Absent) {
       return new Verdict(API_SERVICE_AVAILABLE, UNKNOWN, "NotRegistered",
           "APIService " + Names.API_SERVICE + " is being created.");
+    }
+    if (state instanceof HandingOver handingOver) {
+      return new Verdict(API_SERVICE_AVAILABLE, UNKNOWN, "TakeoverPending", "APIService " + Names.API_SERVICE
+          + " still sends metrics.k8s.io to " + handingOver.owner() + ": the operator takes it over once an"
+          + " aggregator pod is ready, so that clients see no gap.");
     }
     Owned owned = (Owned) state;
     String reason = owned.reason() == null || owned.reason().isEmpty() ? "NotReported" : owned.reason();

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.APIServiceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -110,6 +111,14 @@ class OperatorRbacTest {
     pipeline.getSpec().getApiService().setTakeover(ApiServiceTakeover.IfOrphaned);
     client.resource(pipeline).create();
     await().atMost(WAIT).until(() -> budget() != null && deployment() != null);
+    // Ready pods, as the Deployment controller reports them: only then is the APIService taken over.
+    client.apps().deployments().inNamespace("pulse-system").withName(Names.DEPLOYMENT).editStatus(deployment -> {
+      deployment.setStatus(new DeploymentStatusBuilder().withReplicas(2).withUpdatedReplicas(2).withReadyReplicas(2)
+          .withAvailableReplicas(2).build());
+      return deployment;
+    });
+    await().atMost(WAIT).until(() -> Names.MANAGED_BY.equals(client.resources(APIService.class)
+        .withName(Names.API_SERVICE).get().getMetadata().getLabels().get(Names.MANAGED_BY_LABEL)));
 
     specPatch("{\"replicas\": 1}");
     await().atMost(WAIT).until(() -> budget() == null);

@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -218,12 +219,28 @@ class MetricsPipelineReconcilerTest {
   }
 
   @Test
-  void takeoverAlwaysReplacesAForeignApiService() {
-    client.resource(foreignApiService()).create();
+  void takeoverAlwaysReplacesAForeignApiServiceOnceAnAggregatorIsReady() {
+    APIService foreign = client.resource(foreignApiService()).create();
 
     MetricsPipeline pipeline = create("cluster", spec -> spec.getApiService().setTakeover(ApiServiceTakeover.Always));
     awaitObservedGeneration("cluster", 1);
 
+    // The aggregator comes first; metrics-server keeps serving meanwhile.
+    await().atMost(WAIT).until(() -> client.resources(Deployment.class).inNamespace(NAMESPACE)
+        .withName(Names.DEPLOYMENT).get() != null);
+    assertThat(get(APIService.class, null, Names.API_SERVICE).getMetadata().getResourceVersion())
+        .as("untouched while no aggregator is ready").isEqualTo(foreign.getMetadata().getResourceVersion());
+    Condition apiServiceCondition = condition("cluster", "APIServiceAvailable");
+    assertThat(apiServiceCondition.getReason()).isEqualTo("TakeoverPending");
+    assertThat(apiServiceCondition.getMessage()).contains("Service kube-system/metrics-server", "no gap");
+    assertThat(condition("cluster", "Degraded").getStatus()).isEqualTo("False");
+
+    // What the Deployment controller writes once the pod's readiness probe (/readyz) passes.
+    client.resources(Deployment.class).inNamespace(NAMESPACE).withName(Names.DEPLOYMENT).editStatus(deployment -> {
+      deployment.setStatus(new DeploymentStatusBuilder().withReplicas(1).withUpdatedReplicas(1).withReadyReplicas(1)
+          .withAvailableReplicas(1).build());
+      return deployment;
+    });
     await().atMost(WAIT).untilAsserted(() -> {
       APIService apiService = get(APIService.class, null, Names.API_SERVICE);
       assertThat(apiService.getMetadata().getOwnerReferences()).extracting(OwnerReference::getUid)

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulse.operator.api.MetricsPipeline;
 import dev.pulse.operator.api.MetricsPipelineStatus;
+import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.status.ApiServiceState.Absent;
 import dev.pulse.operator.status.ApiServiceState.Foreign;
+import dev.pulse.operator.status.ApiServiceState.HandingOver;
 import dev.pulse.operator.status.ApiServiceState.Owned;
 import dev.pulse.operator.testing.Pipelines;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -52,6 +54,28 @@ class StatusAggregatorTest {
     assertCondition(status, "Degraded", "True", "APIServiceConflict");
     assertCondition(status, "APIServiceAvailable", "False", "APIServiceConflict");
     assertThat(status.getApiServiceAvailable()).isFalse();
+  }
+
+  @Test
+  void aTakeoverWaitsForAReadyAggregatorWithoutCallingItDegraded() {
+    MetricsPipelineStatus status = aggregate(Pipelines.pipeline(), RUNNING,
+        new HandingOver("Service kube-system/metrics-server"), CERT_VALID);
+    Condition ready = assertCondition(status, "Ready", "False", "TakeoverPending");
+    assertThat(ready.getMessage()).contains("still sends metrics.k8s.io to Service kube-system/metrics-server");
+    assertCondition(status, "Progressing", "True", "RegisteringAPIService");
+    assertCondition(status, "Degraded", "False", "AsExpected");
+    assertCondition(status, "APIServiceAvailable", "Unknown", "TakeoverPending");
+    assertThat(status.getApiServiceAvailable()).isFalse();
+  }
+
+  @Test
+  void aPipelineOutsideTheOperatorsNamespacesSaysWhichItMayUse() {
+    MetricsPipelineStatus status = StatusAggregator.outsideNamespaces(
+        Pipelines.pipeline(spec -> spec.setNamespace("monitoring")), AggregatorNamespaces.of("pulse-system"), NOW);
+    Condition ready = assertCondition(status, "Ready", "False", "NamespaceNotManaged");
+    assertThat(ready.getMessage()).contains("spec.namespace monitoring", "PULSE_AGGREGATOR_NAMESPACES: pulse-system");
+    assertCondition(status, "Degraded", "True", "NamespaceNotManaged");
+    assertThat(status.getReadyReplicas()).isZero();
   }
 
   @Test
