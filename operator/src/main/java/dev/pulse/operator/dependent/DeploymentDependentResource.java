@@ -22,6 +22,8 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -30,12 +32,15 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -46,16 +51,15 @@ import java.util.stream.Collectors;
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
 public final class DeploymentDependentResource extends CRUDKubernetesDependentResource<Deployment, MetricsPipeline> {
 
-  /** metrics-server's port: unprivileged, and what existing NetworkPolicies for it allow. */
-  public static final int PORT = 10250;
   public static final String PORT_NAME = "https";
+  /** Without it a pod on the host's network resolves names with the node's resolver, not cluster DNS. */
+  static final String HOST_NETWORK_DNS_POLICY = "ClusterFirstWithHostNet";
 
   static final String SERVING_DIR = "/etc/pulse/serving";
   static final String KUBELET_CA_DIR = "/etc/pulse/kubelet-ca";
   static final String KUBELET_CA_FILE = "ca.crt";
   /** The JVM and Vert.x write temporary files; the root filesystem is read-only. */
   static final String TMP_DIR = "/tmp";
-  static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
 
   private static final String SERVING_VOLUME = "serving-cert";
   private static final String KUBELET_CA_VOLUME = "kubelet-ca";
@@ -67,6 +71,27 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
   protected Deployment desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
     ReconcileInputs inputs = ReconcileInputs.of(context);
     return desired(pipeline, inputs.defaultImage(), inputs.tls().serving().sha256());
+  }
+
+  /**
+   * The generic matcher ignores labels and annotations the live pod template has and the desired
+   * one lacks, so a pod label or annotation removed from the spec would never be: the recorded keys
+   * tell. An update replaces the whole pod template, recorded keys and all.
+   */
+  @Override
+  public Matcher.Result<Deployment> match(Deployment actual, Deployment desired, MetricsPipeline pipeline,
+      Context<MetricsPipeline> context) {
+    if (!sameKeysFromSpec(actual, desired)) {
+      return Matcher.Result.computed(false, desired);
+    }
+    return super.match(actual, desired, pipeline, context);
+  }
+
+  static boolean sameKeysFromSpec(Deployment actual, Deployment desired) {
+    Map<String, String> actualAnnotations = actual.getSpec().getTemplate().getMetadata().getAnnotations();
+    Map<String, String> desiredAnnotations = desired.getSpec().getTemplate().getMetadata().getAnnotations();
+    return AppliedKeys.same(actualAnnotations, desiredAnnotations, Names.POD_LABELS_ANNOTATION)
+        && AppliedKeys.same(actualAnnotations, desiredAnnotations, Names.POD_ANNOTATIONS_ANNOTATION);
   }
 
   /**
@@ -83,10 +108,18 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
         .withPriorityClassName(spec.getPriorityClassName())
         .withNodeSelector(spec.getNodeSelector() != null ? spec.getNodeSelector() : Map.of("kubernetes.io/os", "linux"))
         .withTolerations(spec.getTolerations())
+        .withImagePullSecrets(Objects.requireNonNullElse(spec.getImagePullSecrets(), List.of()))
+        .withTopologySpreadConstraints(topologySpreadConstraints(pipeline))
         .withSecurityContext(PodSecurity.pod())
         .withContainers(container(spec, defaultImage))
         .withVolumes(volumes(spec));
-    if (highlyAvailable) {
+    if (spec.getHostNetwork()) {
+      pod.withHostNetwork(true).withDnsPolicy(HOST_NETWORK_DNS_POLICY);
+    }
+    if (spec.getAffinity() != null) {
+      // Replaces the anti-affinity below: merging would leave users unable to relax it.
+      pod.withAffinity(spec.getAffinity());
+    } else if (highlyAvailable) {
       // Required, as in metrics-server's HA manifests: two replicas on one node survive nothing.
       pod.withAffinity(new AffinityBuilder()
           .withNewPodAntiAffinity()
@@ -113,9 +146,8 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
         .endStrategy()
         .withNewTemplate()
         .withNewMetadata()
-        .withLabels(Names.labels(pipeline, Component.AGGREGATOR))
-        .addToAnnotations(Names.SERVING_CERT_HASH_ANNOTATION, servingCertificateHash)
-        .addToAnnotations(DEFAULT_CONTAINER_ANNOTATION, Names.CONTAINER)
+        .withLabels(podLabels(pipeline))
+        .withAnnotations(podAnnotations(spec, servingCertificateHash))
         .endMetadata()
         .withSpec(pod.build())
         .endTemplate()
@@ -123,11 +155,47 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
         .build();
   }
 
+  /**
+   * The user's labels under the operator's: admission rejects the operator's keys, and this order
+   * keeps the selector intact for a pipeline stored before that rule existed.
+   */
+  static Map<String, String> podLabels(MetricsPipeline pipeline) {
+    Map<String, String> labels = new TreeMap<>();
+    if (pipeline.getSpec().getPodLabels() != null) {
+      labels.putAll(pipeline.getSpec().getPodLabels());
+    }
+    labels.putAll(Names.labels(pipeline, Component.AGGREGATOR));
+    return labels;
+  }
+
+  static Map<String, String> podAnnotations(MetricsPipelineSpec spec, String servingCertificateHash) {
+    Map<String, String> annotations = new TreeMap<>();
+    if (spec.getPodAnnotations() != null) {
+      annotations.putAll(spec.getPodAnnotations());
+    }
+    AppliedKeys.record(annotations, Names.POD_LABELS_ANNOTATION, spec.getPodLabels());
+    AppliedKeys.record(annotations, Names.POD_ANNOTATIONS_ANNOTATION, spec.getPodAnnotations());
+    annotations.put(Names.SERVING_CERT_HASH_ANNOTATION, servingCertificateHash);
+    annotations.put(Names.DEFAULT_CONTAINER_ANNOTATION, Names.CONTAINER);
+    return annotations;
+  }
+
+  /** A constraint without a selector would count no pods: it gets the aggregator pods' selector. */
+  static List<TopologySpreadConstraint> topologySpreadConstraints(MetricsPipeline pipeline) {
+    List<TopologySpreadConstraint> constraints = pipeline.getSpec().getTopologySpreadConstraints();
+    return Objects.requireNonNullElse(constraints, List.<TopologySpreadConstraint>of()).stream()
+        .map(constraint -> constraint.getLabelSelector() != null ? constraint
+            : new TopologySpreadConstraintBuilder(constraint)
+                .withNewLabelSelector().withMatchLabels(Names.selector(pipeline)).endLabelSelector()
+                .build())
+        .toList();
+  }
+
   /** The aggregator's flags: serving first, then the spec's, then {@code extraArgs} verbatim. */
   public static List<String> args(MetricsPipelineSpec spec) {
     KubeletSpec kubelet = spec.getKubelet();
     List<String> args = new ArrayList<>();
-    args.add(AggregatorFlags.SECURE_PORT + "=" + PORT);
+    args.add(AggregatorFlags.SECURE_PORT + "=" + spec.getSecurePort());
     args.add(AggregatorFlags.TLS_CERT_FILE + "=" + SERVING_DIR + "/" + ServingSecretDependentResource.CERTIFICATE);
     args.add(AggregatorFlags.TLS_PRIVATE_KEY_FILE + "=" + SERVING_DIR + "/" + ServingSecretDependentResource.KEY);
     args.add(AggregatorFlags.METRIC_RESOLUTION + "=" + spec.getMetricResolution());
@@ -170,7 +238,10 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
         .withImage(spec.getImage() != null ? spec.getImage() : defaultImage)
         .withImagePullPolicy(spec.getImagePullPolicy() != null ? spec.getImagePullPolicy().name() : null)
         .withArgs(args(spec))
-        .addNewPort().withName(PORT_NAME).withContainerPort(PORT).withProtocol("TCP").endPort()
+        // On the host's network the API server would default hostPort to the same; said here, the
+        // object the operator applies is the one that runs.
+        .addNewPort().withName(PORT_NAME).withContainerPort(spec.getSecurePort())
+        .withHostPort(spec.getHostNetwork() ? spec.getSecurePort() : null).withProtocol("TCP").endPort()
         // /livez fails when scraping stalls; /readyz until metrics can be served. The startup probe
         // gives the JVM time to start before liveness counts.
         .withStartupProbe(probe("/livez", 5, 24))

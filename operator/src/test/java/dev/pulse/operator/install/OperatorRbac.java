@@ -53,9 +53,9 @@ final class OperatorRbac {
     rules.add(rule("", "events", "create"));
     // OperatorMain.startProblem: is the CRD installed and serving the version this operator reads.
     rules.add(named(rule("apiextensions.k8s.io", "customresourcedefinitions", "get"), OperatorMain.CRD));
-    // NamespaceDependentResource: create-only, and its informer is unfiltered, to find a namespace
-    // somebody else created.
-    rules.add(rule("", "namespaces", "list", "watch", "create"));
+    // NamespaceDependentResource: its informer is unfiltered, to find a namespace somebody else
+    // created; update only of one the operator created, for its Pod Security labels (hostNetwork).
+    rules.add(rule("", "namespaces", "list", "watch", "create", "update"));
     // ServiceAccountDependentResource.
     rules.add(rule("", "serviceaccounts", "list", "watch", "create", "update"));
     // ServiceDependentResource; get: the reconciler asks whether the Service a foreign APIService
