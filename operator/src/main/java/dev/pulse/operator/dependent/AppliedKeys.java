@@ -8,11 +8,11 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The keys of labels or annotations taken from the spec, recorded as an annotation of the object
- * they were applied to. The dependents' matchers ignore keys the live object has and the desired
- * one lacks (others add their own), and JOSDK's updater merges metadata: without a record, a key
- * removed from the spec would stay forever. With it, a changed set of keys is a mismatch, and what
- * was recorded but is no longer wanted is removed.
+ * The keys of annotations taken from the spec, recorded as an annotation of the object they were
+ * applied to. JOSDK's matcher ignores keys the live object has and the desired one lacks (others
+ * add their own), and its updater merges metadata: without a record, a key removed from the spec
+ * would stay forever. With it, a changed set of keys is a mismatch, and what was recorded but is
+ * no longer wanted is removed.
  */
 final class AppliedKeys {
 

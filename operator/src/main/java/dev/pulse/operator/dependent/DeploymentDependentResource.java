@@ -32,10 +32,14 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -74,27 +78,6 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
   }
 
   /**
-   * The generic matcher ignores labels and annotations the live pod template has and the desired
-   * one lacks, so a pod label or annotation removed from the spec would never be: the recorded keys
-   * tell. An update replaces the whole pod template, recorded keys and all.
-   */
-  @Override
-  public Matcher.Result<Deployment> match(Deployment actual, Deployment desired, MetricsPipeline pipeline,
-      Context<MetricsPipeline> context) {
-    if (!sameKeysFromSpec(actual, desired)) {
-      return Matcher.Result.computed(false, desired);
-    }
-    return super.match(actual, desired, pipeline, context);
-  }
-
-  static boolean sameKeysFromSpec(Deployment actual, Deployment desired) {
-    Map<String, String> actualAnnotations = actual.getSpec().getTemplate().getMetadata().getAnnotations();
-    Map<String, String> desiredAnnotations = desired.getSpec().getTemplate().getMetadata().getAnnotations();
-    return AppliedKeys.same(actualAnnotations, desiredAnnotations, Names.POD_LABELS_ANNOTATION)
-        && AppliedKeys.same(actualAnnotations, desiredAnnotations, Names.POD_ANNOTATIONS_ANNOTATION);
-  }
-
-  /**
    * @param defaultImage the aggregator image released with the operator, used unless the spec
    *     names one
    * @param servingCertificateHash changes whenever the serving certificate does, rolling the pods
@@ -130,7 +113,7 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
           .endPodAntiAffinity()
           .build());
     }
-    return new DeploymentBuilder()
+    Deployment deployment = new DeploymentBuilder()
         .withMetadata(Metadata.namespaced(pipeline, Names.DEPLOYMENT, Component.AGGREGATOR))
         .withNewSpec()
         .withReplicas(spec.getReplicas())
@@ -153,6 +136,25 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
         .endTemplate()
         .endSpec()
         .build();
+    return new DeploymentBuilder(deployment)
+        .editMetadata().addToAnnotations(Names.DESIRED_SPEC_HASH_ANNOTATION, specHash(deployment)).endMetadata()
+        .build();
+  }
+
+  /**
+   * JOSDK's matcher ignores what only the live object has, so a setting removed from the pipeline
+   * (an affinity, a pod label, a toleration, hostNetwork) would leave a Deployment that still
+   * "matches". The hash of the desired spec changes with any of them and forces the update, which
+   * replaces the whole spec. On the Deployment, not the pod template: pods roll only when the
+   * template itself changes.
+   */
+  static String specHash(Deployment deployment) {
+    try {
+      byte[] spec = Serialization.asJson(deployment.getSpec()).getBytes(StandardCharsets.UTF_8);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(spec));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   /**
@@ -173,8 +175,6 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
     if (spec.getPodAnnotations() != null) {
       annotations.putAll(spec.getPodAnnotations());
     }
-    AppliedKeys.record(annotations, Names.POD_LABELS_ANNOTATION, spec.getPodLabels());
-    AppliedKeys.record(annotations, Names.POD_ANNOTATIONS_ANNOTATION, spec.getPodAnnotations());
     annotations.put(Names.SERVING_CERT_HASH_ANNOTATION, servingCertificateHash);
     annotations.put(Names.DEFAULT_CONTAINER_ANNOTATION, Names.CONTAINER);
     return annotations;

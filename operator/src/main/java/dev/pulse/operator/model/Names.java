@@ -55,13 +55,12 @@ public final class Names {
   public static final String SERVING_CERT_HASH_ANNOTATION = "pulse.dev/serving-cert-hash";
   /** On the pod template: what {@code kubectl logs} and {@code exec} pick without {@code -c}. */
   public static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
+  /** On the Deployment: the hash of the spec the operator wants, so that removals are updates too. */
+  public static final String DESIRED_SPEC_HASH_ANNOTATION = "pulse.dev/desired-spec-hash";
   /**
-   * Record which keys came from spec.podLabels, spec.podAnnotations and spec.serviceAnnotations (on
-   * the pod template, and the Service), so that a key removed from the spec is removed from the
-   * object while keys others add stay.
+   * On the Service: which annotations came from spec.serviceAnnotations, so that one removed from
+   * the spec is removed from the Service while those others add stay.
    */
-  public static final String POD_LABELS_ANNOTATION = "pulse.dev/pod-labels";
-  public static final String POD_ANNOTATIONS_ANNOTATION = "pulse.dev/pod-annotations";
   public static final String SERVICE_ANNOTATIONS_ANNOTATION = "pulse.dev/service-annotations";
   /** Keys under this prefix are the operator's own; users' pod labels and annotations may not use it. */
   public static final String OPERATOR_KEY_PREFIX = "pulse.dev/";
