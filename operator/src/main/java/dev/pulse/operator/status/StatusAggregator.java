@@ -67,8 +67,8 @@ public final class StatusAggregator {
   static String podSecurity(MetricsPipeline pipeline) {
     String namespace = pipeline.getSpec().getNamespace();
     if (!pipeline.getSpec().getHostNetwork()) {
-      return PodSecurity.RESTRICTED + ": a namespace " + namespace + " created by the operator enforces it ("
-          + PodSecurity.ENFORCE_LABEL + "=" + PodSecurity.RESTRICTED + ").";
+      return PodSecurity.RESTRICTED + ": the aggregator's pods meet it, and a namespace " + namespace
+          + " created by the operator enforces it (" + PodSecurity.ENFORCE_LABEL + "=" + PodSecurity.RESTRICTED + ").";
     }
     return PodSecurity.PRIVILEGED + ": spec.hostNetwork is true, and host networking is forbidden by the baseline"
         + " and restricted Pod Security levels alike. A namespace " + namespace + " created by the operator is"
