@@ -156,7 +156,8 @@ public final class MetricsPipelineSpec {
   @JsonPropertyDescription("Run the aggregator pods in the nodes' network namespace, for clusters whose"
       + " control plane cannot reach pod IPs (EKS with a custom CNI such as Calico, Cilium in overlay mode),"
       + " where the APIService otherwise stays FailedDiscoveryCheck. The pods listen on securePort on their"
-      + " node and resolve cluster names (dnsPolicy ClusterFirstWithHostNet). Only the privileged Pod"
+      + " node and resolve cluster names (dnsPolicy ClusterFirstWithHostNet); a rollout starts the new pod"
+      + " before stopping the old one, so it needs a second eligible node. Only the privileged Pod"
       + " Security level allows host networking: a namespace the operator created is labelled to enforce"
       + " privileged (audit stays restricted); an existing namespace must allow it. Default: false.")
   private Boolean hostNetwork;

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -39,18 +40,16 @@ final class AppliedKeys {
   }
 
   /**
-   * Removes from {@code target} the recorded keys that {@code desired} no longer has, and the
-   * record itself when it no longer has one.
+   * {@code live} without the recorded keys that {@code desired} no longer has, nor the record
+   * itself when {@code desired} has none; what others added stays.
    */
-  static void removeStale(Map<String, String> target, Map<String, String> recordedOn, Map<String, String> desired,
-      String recordKey) {
-    if (target == null) {
-      return;
-    }
+  static Map<String, String> withoutStale(Map<String, String> live, Map<String, String> desired, String recordKey) {
+    Map<String, String> kept = new TreeMap<>(live == null ? Map.of() : live);
     Map<String, String> wanted = desired == null ? Map.of() : desired;
-    recorded(recordedOn, recordKey).stream().filter(key -> !wanted.containsKey(key)).forEach(target::remove);
+    recorded(live, recordKey).stream().filter(key -> !wanted.containsKey(key)).forEach(kept::remove);
     if (!wanted.containsKey(recordKey)) {
-      target.remove(recordKey);
+      kept.remove(recordKey);
     }
+    return kept;
   }
 }

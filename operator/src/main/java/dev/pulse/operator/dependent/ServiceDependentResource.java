@@ -96,14 +96,10 @@ public final class ServiceDependentResource extends CRUDKubernetesDependentResou
   }
 
   static Service withoutStaleAnnotations(Service actual, Service desired) {
-    Service cleaned = new ServiceBuilder(actual).build();
-    if (cleaned.getMetadata().getAnnotations() != null) {
-      Map<String, String> annotations = new TreeMap<>(cleaned.getMetadata().getAnnotations());
-      AppliedKeys.removeStale(annotations, actual.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations(),
-          Names.SERVICE_ANNOTATIONS_ANNOTATION);
-      cleaned.getMetadata().setAnnotations(annotations);
-    }
-    return cleaned;
+    return new ServiceBuilder(actual).editMetadata()
+        .withAnnotations(AppliedKeys.withoutStale(actual.getMetadata().getAnnotations(),
+            desired.getMetadata().getAnnotations(), Names.SERVICE_ANNOTATIONS_ANNOTATION))
+        .endMetadata().build();
   }
 
   /** The port kube-apiserver dials, which the APIService names. */
