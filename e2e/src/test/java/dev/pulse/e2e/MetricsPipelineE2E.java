@@ -95,6 +95,35 @@ class MetricsPipelineE2E {
           + " operator manages",
       "{apiService: {takeover: Sometimes}}|spec.apiService.takeover: Unsupported value: \"Sometimes\": supported"
           + " values: \"Always\", \"IfOrphaned\", \"Never\"",
+      "{hostNetwork: yes please}|spec.hostNetwork: Invalid value: \"string\": spec.hostNetwork in body must be of"
+          + " type boolean",
+      "{hostNetwork: true, securePort: 10250}|spec.securePort: Invalid value: \"object\": securePort must not be the"
+          + " kubelet",
+      "{hostNetwork: true, kubelet: {port: 4443}}|spec.securePort: Invalid value: \"object\": securePort must not be"
+          + " the kubelet",
+      "{securePort: 443}|spec.securePort: Invalid value: 443: spec.securePort in body should be greater than or equal"
+          + " to 1024",
+      "{imagePullSecrets: [{}]}|spec.imagePullSecrets: Invalid value: \"array\": imagePullSecrets: every entry needs"
+          + " the name of a Secret",
+      "{affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: 3}}}"
+          + "|spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution: Invalid value: \"integer\"",
+      "{topologySpreadConstraints: [{maxSkew: 0, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}]}"
+          + "|spec.topologySpreadConstraints: Invalid value: \"array\": topologySpreadConstraints: every entry needs"
+          + " maxSkew of at least 1",
+      "{podLabels: {app.kubernetes.io/instance: other}}|spec.podLabels: Invalid value: \"object\": podLabels must"
+          + " not set app.kubernetes.io/instance:",
+      "{podLabels: {pulse.dev/tier: a}}|spec.podLabels: Invalid value: \"object\": podLabels must not set"
+          + " pulse.dev/tier:",
+      "{podLabels: {\"bad key!\": a}}|spec.podLabels: Invalid value: \"object\": podLabels: every key must be a"
+          + " label key",
+      "{podLabels: {team: \"bad value!\"}}|spec.podLabels.team: Invalid value: \"bad value!\": spec.podLabels.team"
+          + " in body should match",
+      "{podAnnotations: {kubectl.kubernetes.io/default-container: other}}|spec.podAnnotations: Invalid value:"
+          + " \"object\": podAnnotations must not set kubectl.kubernetes.io/default-container:",
+      "{podAnnotations: {a/b/c: x}}|spec.podAnnotations: Invalid value: \"object\": podAnnotations: every key must"
+          + " be an annotation key",
+      "{serviceAnnotations: {\"/x\": x}}|spec.serviceAnnotations: Invalid value: \"object\": serviceAnnotations:"
+          + " every key must be an annotation key",
   })
   void anInvalidSpecIsRejectedAtAdmissionNamingTheField(String spec, String message) throws Exception {
     LocalCluster.Result apply = cluster.kubectlWithInput("""
@@ -105,6 +134,93 @@ class MetricsPipelineE2E {
         """.formatted(spec), "apply", "--dry-run=server", "-f", "-");
     assertThat(apply.exitCode()).isNotZero();
     assertThat(apply.stderr()).contains("The MetricsPipeline \"invalid\" is invalid").contains(message);
+  }
+
+  /**
+   * hostNetwork as on a cluster whose control plane cannot reach pods: the pods on the nodes'
+   * network off the kubelet's port, the APIService still verifying the serving certificate; and
+   * every setting removed again. The namespace existed before the pipeline (the operator's Role is
+   * there), so the operator leaves its labels alone: the admin relaxes it to privileged and no
+   * further, as the docs say, and restores it afterwards.
+   */
+  @Test
+  void hostNetworkAndPodSettingsRollOutAndBack() throws Exception {
+    Pipelines.awaitReady(cluster);
+    try {
+      podSecurity("privileged");
+      cluster.kubectl("patch", "metricspipeline", Pipelines.NAME, "--type=merge", "-p", """
+          {"spec": {"hostNetwork": true, "podLabels": {"team": "metrics", "tier": "infra"},
+           "podAnnotations": {"example.com/owner": "sre"}, "serviceAnnotations": {"example.com/lb": "internal"},
+           "imagePullSecrets": [{"name": "mirror"}],
+           "topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "kubernetes.io/hostname",
+             "whenUnsatisfiable": "ScheduleAnyway"}]}}""").ok();
+      await().atMost(ROLL_OUT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+        JsonNode pipeline = Pipelines.pipeline(cluster);
+        Pipelines.assertReadyAndCurrent(pipeline);
+        assertThat(pipeline.at("/status/podSecurity").asText()).startsWith("privileged: spec.hostNetwork is true");
+        assertThat(Pipelines.condition(pipeline, "APIServiceAvailable").path("status").asText()).isEqualTo("True");
+      });
+      JsonNode deployment = cluster.json("get", "deployment", "-n", Pipelines.NAMESPACE, "pulse-metrics", "-o", "json");
+      JsonNode pod = deployment.at("/spec/template/spec");
+      assertThat(pod.path("hostNetwork").asBoolean()).isTrue();
+      assertThat(pod.path("dnsPolicy").asText()).isEqualTo("ClusterFirstWithHostNet");
+      JsonNode port = pod.at("/containers/0/ports/0");
+      assertThat(port.path("containerPort").asInt()).isEqualTo(4443);
+      assertThat(port.path("hostPort").asInt()).isEqualTo(4443);
+      assertThat(pod.at("/containers/0/args").toString()).contains("--secure-port=4443");
+      assertThat(pod.at("/imagePullSecrets/0/name").asText()).isEqualTo("mirror");
+      assertThat(pod.at("/topologySpreadConstraints/0/labelSelector/matchLabels/app.kubernetes.io~1instance").asText())
+          .isEqualTo(Pipelines.NAME);
+      assertThat(deployment.at("/spec/template/metadata/labels/team").asText()).isEqualTo("metrics");
+      assertThat(deployment.at("/spec/template/metadata/annotations/example.com~1owner").asText()).isEqualTo("sre");
+      JsonNode service = cluster.json("get", "service", "-n", Pipelines.NAMESPACE, "pulse-metrics", "-o", "json");
+      assertThat(service.at("/metadata/annotations/example.com~1lb").asText()).isEqualTo("internal");
+
+      JsonNode namespace = cluster.json("get", "namespace", Pipelines.NAMESPACE, "-o", "json");
+      assertThat(namespace.at("/metadata/labels/pod-security.kubernetes.io~1enforce").asText()).isEqualTo("privileged");
+      assertThat(namespace.at("/metadata/labels/pod-security.kubernetes.io~1audit").asText()).isEqualTo("restricted");
+      JsonNode pods = cluster.json("get", "pods", "-n", Pipelines.NAMESPACE, "-l",
+          "app.kubernetes.io/instance=pulse,app.kubernetes.io/component=aggregator,team=metrics", "-o", "json");
+      assertThat(pods.path("items")).isNotEmpty().allSatisfy(running -> {
+        assertThat(running.at("/spec/hostNetwork").asBoolean()).isTrue();
+        assertThat(running.at("/status/phase").asText()).isEqualTo("Running");
+      });
+
+      // One label and the pod annotation go: gone from the pods' template too.
+      cluster.kubectl("patch", "metricspipeline", Pipelines.NAME, "--type=merge", "-p",
+          "{\"spec\": {\"podLabels\": {\"tier\": null}, \"podAnnotations\": null}}").ok();
+      await().atMost(ROLL_OUT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+        JsonNode template = cluster.json("get", "deployment", "-n", Pipelines.NAMESPACE, "pulse-metrics", "-o", "json")
+            .at("/spec/template/metadata");
+        assertThat(template.at("/labels/team").asText()).isEqualTo("metrics");
+        assertThat(template.at("/labels/tier").isMissingNode()).isTrue();
+        assertThat(template.at("/annotations/example.com~1owner").isMissingNode()).isTrue();
+      });
+    } finally {
+      cluster.kubectl("patch", "metricspipeline", Pipelines.NAME, "--type=merge", "-p", """
+          {"spec": {"hostNetwork": null, "podLabels": null, "podAnnotations": null, "serviceAnnotations": null,
+           "imagePullSecrets": null, "topologySpreadConstraints": null}}""").ok();
+      podSecurity("restricted");
+    }
+    await().atMost(ROLL_OUT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+      JsonNode pipeline = Pipelines.pipeline(cluster);
+      Pipelines.assertReadyAndCurrent(pipeline);
+      assertThat(pipeline.at("/status/podSecurity").asText()).startsWith("restricted:");
+      JsonNode namespace = cluster.json("get", "namespace", Pipelines.NAMESPACE, "-o", "json");
+      assertThat(namespace.at("/metadata/labels/pod-security.kubernetes.io~1enforce").asText()).isEqualTo("restricted");
+      JsonNode deployment = cluster.json("get", "deployment", "-n", Pipelines.NAMESPACE, "pulse-metrics", "-o", "json");
+      assertThat(deployment.at("/spec/template/spec/hostNetwork").isMissingNode()).isTrue();
+      assertThat(deployment.at("/spec/template/spec/containers/0/ports/0/containerPort").asInt()).isEqualTo(10250);
+      assertThat(deployment.at("/spec/template/metadata/labels/team").isMissingNode()).isTrue();
+      assertThat(cluster.json("get", "service", "-n", Pipelines.NAMESPACE, "pulse-metrics", "-o", "json")
+          .at("/metadata/annotations/example.com~1lb").isMissingNode()).isTrue();
+    });
+  }
+
+  /** What an admin runs on a namespace the operator did not create: enforce and warn, audit stays. */
+  private static void podSecurity(String level) throws Exception {
+    cluster.kubectl("label", "--overwrite", "namespace", Pipelines.NAMESPACE,
+        "pod-security.kubernetes.io/enforce=" + level, "pod-security.kubernetes.io/warn=" + level).ok();
   }
 
   @Test

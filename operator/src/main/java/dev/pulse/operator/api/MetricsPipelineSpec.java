@@ -3,14 +3,18 @@ package dev.pulse.operator.api;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.pulse.operator.model.AggregatorFlags;
 import dev.pulse.operator.model.Durations;
+import dev.pulse.operator.model.Names;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +31,40 @@ import java.util.Objects;
     message = "kubelet.requestTimeout must be shorter than metricResolution: a scrape has to end"
         + " before the next one starts",
     fieldPath = ".kubelet.requestTimeout")
+@ValidationRule(
+    value = "!has(self.hostNetwork) || !self.hostNetwork"
+        + " || (has(self.securePort) ? self.securePort : " + MetricsPipelineSpec.DEFAULT_HOST_NETWORK_SECURE_PORT + ")"
+        + " != (has(self.kubelet) && has(self.kubelet.port) ? self.kubelet.port : " + KubeletSpec.DEFAULT_PORT + ")",
+    message = "securePort must not be the kubelet's port (kubelet.port, " + KubeletSpec.DEFAULT_PORT + " unless set)"
+        + " when hostNetwork is true: both would listen on the node's network; leave securePort unset for "
+        + MetricsPipelineSpec.DEFAULT_HOST_NETWORK_SECURE_PORT,
+    fieldPath = ".securePort")
 public final class MetricsPipelineSpec {
 
   public static final String DEFAULT_NAMESPACE = "pulse-system";
   public static final String DEFAULT_PRIORITY_CLASS = "system-cluster-critical";
   public static final String DEFAULT_METRIC_RESOLUTION = "15s";
   static final int DEFAULT_REPLICAS = 1;
+  /** metrics-server's port: unprivileged, and what existing NetworkPolicies for it allow. */
+  public static final int DEFAULT_SECURE_PORT = 10250;
+  /**
+   * On the node's network 10250 is the kubelet's; 4443 is metrics-server's port before 0.5 and the
+   * one its guides for hostNetwork use.
+   */
+  public static final int DEFAULT_HOST_NETWORK_SECURE_PORT = 4443;
   static final String NAMESPACE_IMMUTABLE = "spec.namespace is immutable: delete this MetricsPipeline"
       + " and create one with the new namespace (the aggregator moves with it)";
+
+  /** A label or annotation key as Kubernetes checks it: the form, the prefix at most 253, the name 63. */
+  private static final String VALID_KEY = "k.matches('" + ApiPatterns.QUALIFIED_NAME + "')"
+      + " && k.lastIndexOf('/') <= 253 && size(k) - k.lastIndexOf('/') - 1 <= 63";
+  /** The labels every managed object carries; the pods' selector and the operator's informers use them. */
+  private static final String OPERATOR_LABELS = "['" + Names.NAME_LABEL + "', '" + Names.INSTANCE_LABEL + "', '"
+      + Names.MANAGED_BY_LABEL + "', '" + Names.COMPONENT_LABEL + "']";
+  private static final String OPERATOR_ANNOTATIONS = "['" + Names.SERVING_CERT_HASH_ANNOTATION + "', '"
+      + Names.DEFAULT_CONTAINER_ANNOTATION + "']";
+  private static final String OPERATOR_PREFIX = "k.startsWith('" + Names.OPERATOR_KEY_PREFIX + "')";
+  private static final int MAX_METADATA_ENTRIES = 64;
 
   @Default(DEFAULT_NAMESPACE)
   @Size(min = 1, max = 63)
@@ -74,6 +104,82 @@ public final class MetricsPipelineSpec {
   @Size(max = 32)
   @JsonPropertyDescription("Tolerations of the aggregator pods.")
   private List<Toleration> tolerations;
+
+  @Size(max = 16)
+  @ValidationRule(value = "self.all(s, has(s.name) && s.name != '')",
+      message = "imagePullSecrets: every entry needs the name of a Secret in spec.namespace")
+  @JsonPropertyDescription("Secrets in spec.namespace with credentials for the registry of the aggregator"
+      + " image (private registries, mirrors, air-gapped clusters). Default: none.")
+  private List<LocalObjectReference> imagePullSecrets;
+
+  @JsonPropertyDescription("Scheduling constraints of the aggregator pods, as in a Pod. When set it"
+      + " replaces the operator's own: with 2 or more replicas, required anti-affinity on"
+      + " kubernetes.io/hostname among the aggregator pods; keep an equivalent rule to stay highly"
+      + " available. Default: none, or that anti-affinity with 2 or more replicas.")
+  private Affinity affinity;
+
+  @Size(max = 8)
+  @ValidationRule(value = "self.all(c, has(c.maxSkew) && c.maxSkew >= 1 && has(c.topologyKey) && c.topologyKey != ''"
+      + " && has(c.whenUnsatisfiable) && c.whenUnsatisfiable in ['DoNotSchedule', 'ScheduleAnyway'])",
+      message = "topologySpreadConstraints: every entry needs maxSkew of at least 1, a topologyKey and"
+          + " whenUnsatisfiable DoNotSchedule or ScheduleAnyway")
+  @JsonPropertyDescription("How the aggregator pods spread over zones or nodes, as in a Pod. A constraint"
+      + " without labelSelector gets the aggregator pods' selector. Default: none.")
+  private List<TopologySpreadConstraint> topologySpreadConstraints;
+
+  @Size(max = MAX_METADATA_ENTRIES)
+  @ValidationRule(value = "self.all(k, " + VALID_KEY + ")",
+      message = "podLabels: every key must be a label key (an optional DNS subdomain prefix of at most 253"
+          + " characters and '/', then at most 63 alphanumerics, '-', '_' or '.', alphanumeric at both ends)")
+  @ValidationRule(value = "self.all(k, !(k in " + OPERATOR_LABELS + ") && !" + OPERATOR_PREFIX + ")",
+      messageExpression = "'podLabels must not set ' + self.filter(k, k in " + OPERATOR_LABELS + " || "
+          + OPERATOR_PREFIX + ")[0] + ': the operator selects its pods by its own labels, and keys under "
+          + Names.OPERATOR_KEY_PREFIX + " are its own'")
+  @JsonPropertyDescription("Labels added to the aggregator pods (service meshes, cost allocation, policy"
+      + " engines). The operator's own (app.kubernetes.io/name, instance, managed-by, component, and"
+      + " pulse.dev/ keys) are rejected. Default: none.")
+  private Map<String, @Size(max = 63) @Pattern(ApiPatterns.LABEL_VALUE) String> podLabels;
+
+  @Size(max = MAX_METADATA_ENTRIES)
+  @ValidationRule(value = "self.all(k, " + VALID_KEY + ")",
+      message = "podAnnotations: every key must be an annotation key (an optional DNS subdomain prefix of at"
+          + " most 253 characters and '/', then at most 63 alphanumerics, '-', '_' or '.', alphanumeric at both"
+          + " ends)")
+  @ValidationRule(value = "self.all(k, !(k in " + OPERATOR_ANNOTATIONS + ") && !" + OPERATOR_PREFIX + ")",
+      messageExpression = "'podAnnotations must not set ' + self.filter(k, k in " + OPERATOR_ANNOTATIONS + " || "
+          + OPERATOR_PREFIX + ")[0] + ': the operator sets its own annotations, and keys under "
+          + Names.OPERATOR_KEY_PREFIX + " are its own'")
+  @JsonPropertyDescription("Annotations added to the aggregator pods. The operator's own"
+      + " (" + Names.SERVING_CERT_HASH_ANNOTATION + ", " + Names.DEFAULT_CONTAINER_ANNOTATION + ", pulse.dev/ keys)"
+      + " are rejected. Default: none.")
+  private Map<String, String> podAnnotations;
+
+  @Default("false")
+  @JsonPropertyDescription("Run the aggregator pods in the nodes' network namespace, for clusters whose"
+      + " control plane cannot reach pod IPs (EKS with a custom CNI such as Calico, Cilium in overlay mode),"
+      + " where the APIService otherwise stays FailedDiscoveryCheck. The pods listen on securePort on their"
+      + " node and resolve cluster names (dnsPolicy ClusterFirstWithHostNet); a rollout starts the new pod"
+      + " before stopping the old one, so it needs a second eligible node. Only the privileged Pod"
+      + " Security level allows host networking: a namespace the operator created is labelled to enforce"
+      + " privileged (audit stays restricted); an existing namespace must allow it. Default: false.")
+  private Boolean hostNetwork;
+
+  @Min(1024)
+  @Max(65535)
+  @JsonPropertyDescription("Port the aggregator serves HTTPS on; the Service maps 443 to it. Unprivileged"
+      + " (1024 or above): the aggregator runs without capabilities. With hostNetwork it must not be the"
+      + " kubelet's port. Default: " + DEFAULT_SECURE_PORT + ", or " + DEFAULT_HOST_NETWORK_SECURE_PORT
+      + " with hostNetwork.")
+  private Integer securePort;
+
+  @Size(max = MAX_METADATA_ENTRIES)
+  @ValidationRule(value = "self.all(k, " + VALID_KEY + ")",
+      message = "serviceAnnotations: every key must be an annotation key (an optional DNS subdomain prefix of"
+          + " at most 253 characters and '/', then at most 63 alphanumerics, '-', '_' or '.', alphanumeric at"
+          + " both ends)")
+  @JsonPropertyDescription("Annotations of the aggregator's Service (for example for a service mesh or a"
+      + " cloud's load-balancer controller). Default: none.")
+  private Map<String, String> serviceAnnotations;
 
   @Default(DEFAULT_PRIORITY_CLASS)
   @Size(min = 1, max = 253)
@@ -179,6 +285,72 @@ public final class MetricsPipelineSpec {
 
   public void setPriorityClassName(String priorityClassName) {
     this.priorityClassName = priorityClassName;
+  }
+
+  public List<LocalObjectReference> getImagePullSecrets() {
+    return imagePullSecrets;
+  }
+
+  public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) {
+    this.imagePullSecrets = imagePullSecrets;
+  }
+
+  public Affinity getAffinity() {
+    return affinity;
+  }
+
+  public void setAffinity(Affinity affinity) {
+    this.affinity = affinity;
+  }
+
+  public List<TopologySpreadConstraint> getTopologySpreadConstraints() {
+    return topologySpreadConstraints;
+  }
+
+  public void setTopologySpreadConstraints(List<TopologySpreadConstraint> topologySpreadConstraints) {
+    this.topologySpreadConstraints = topologySpreadConstraints;
+  }
+
+  public Map<String, String> getPodLabels() {
+    return podLabels;
+  }
+
+  public void setPodLabels(Map<String, String> podLabels) {
+    this.podLabels = podLabels;
+  }
+
+  public Map<String, String> getPodAnnotations() {
+    return podAnnotations;
+  }
+
+  public void setPodAnnotations(Map<String, String> podAnnotations) {
+    this.podAnnotations = podAnnotations;
+  }
+
+  public Boolean getHostNetwork() {
+    return Objects.requireNonNullElse(hostNetwork, false);
+  }
+
+  public void setHostNetwork(Boolean hostNetwork) {
+    this.hostNetwork = hostNetwork;
+  }
+
+  /** The port asked for, else the default for the network the pods are on. */
+  public Integer getSecurePort() {
+    return securePort != null ? securePort
+        : getHostNetwork() ? DEFAULT_HOST_NETWORK_SECURE_PORT : DEFAULT_SECURE_PORT;
+  }
+
+  public void setSecurePort(Integer securePort) {
+    this.securePort = securePort;
+  }
+
+  public Map<String, String> getServiceAnnotations() {
+    return serviceAnnotations;
+  }
+
+  public void setServiceAnnotations(Map<String, String> serviceAnnotations) {
+    this.serviceAnnotations = serviceAnnotations;
   }
 
   public String getMetricResolution() {

@@ -27,6 +27,10 @@ public final class MetricsPipelineStatus {
   @JsonPropertyDescription("Expiry of the current serving certificate (RFC 3339).")
   private String certificateNotAfter;
 
+  @JsonPropertyDescription("The Pod Security level the aggregator's pods need and why: restricted, or"
+      + " privileged with hostNetwork, and which namespace label the operator sets for it.")
+  private String podSecurity;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -67,6 +71,14 @@ public final class MetricsPipelineStatus {
     this.certificateNotAfter = certificateNotAfter;
   }
 
+  public String getPodSecurity() {
+    return podSecurity;
+  }
+
+  public void setPodSecurity(String podSecurity) {
+    this.podSecurity = podSecurity;
+  }
+
   /** Equal statuses need no patch. */
   @Override
   public boolean equals(Object o) {
@@ -75,11 +87,13 @@ public final class MetricsPipelineStatus {
         && Objects.equals(conditions, other.conditions)
         && Objects.equals(readyReplicas, other.readyReplicas)
         && Objects.equals(apiServiceAvailable, other.apiServiceAvailable)
-        && Objects.equals(certificateNotAfter, other.certificateNotAfter);
+        && Objects.equals(certificateNotAfter, other.certificateNotAfter)
+        && Objects.equals(podSecurity, other.podSecurity);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, readyReplicas, apiServiceAvailable, certificateNotAfter);
+    return Objects.hash(observedGeneration, conditions, readyReplicas, apiServiceAvailable, certificateNotAfter,
+        podSecurity);
   }
 }

@@ -22,20 +22,29 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -46,16 +55,15 @@ import java.util.stream.Collectors;
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
 public final class DeploymentDependentResource extends CRUDKubernetesDependentResource<Deployment, MetricsPipeline> {
 
-  /** metrics-server's port: unprivileged, and what existing NetworkPolicies for it allow. */
-  public static final int PORT = 10250;
   public static final String PORT_NAME = "https";
+  /** Without it a pod on the host's network resolves names with the node's resolver, not cluster DNS. */
+  static final String HOST_NETWORK_DNS_POLICY = "ClusterFirstWithHostNet";
 
   static final String SERVING_DIR = "/etc/pulse/serving";
   static final String KUBELET_CA_DIR = "/etc/pulse/kubelet-ca";
   static final String KUBELET_CA_FILE = "ca.crt";
   /** The JVM and Vert.x write temporary files; the root filesystem is read-only. */
   static final String TMP_DIR = "/tmp";
-  static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
 
   private static final String SERVING_VOLUME = "serving-cert";
   private static final String KUBELET_CA_VOLUME = "kubelet-ca";
@@ -83,10 +91,18 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
         .withPriorityClassName(spec.getPriorityClassName())
         .withNodeSelector(spec.getNodeSelector() != null ? spec.getNodeSelector() : Map.of("kubernetes.io/os", "linux"))
         .withTolerations(spec.getTolerations())
+        .withImagePullSecrets(Objects.requireNonNullElse(spec.getImagePullSecrets(), List.of()))
+        .withTopologySpreadConstraints(topologySpreadConstraints(pipeline))
         .withSecurityContext(PodSecurity.pod())
         .withContainers(container(spec, defaultImage))
         .withVolumes(volumes(spec));
-    if (highlyAvailable) {
+    if (spec.getHostNetwork()) {
+      pod.withHostNetwork(true).withDnsPolicy(HOST_NETWORK_DNS_POLICY);
+    }
+    if (spec.getAffinity() != null) {
+      // Replaces the anti-affinity below: merging would leave users unable to relax it.
+      pod.withAffinity(spec.getAffinity());
+    } else if (highlyAvailable) {
       // Required, as in metrics-server's HA manifests: two replicas on one node survive nothing.
       pod.withAffinity(new AffinityBuilder()
           .withNewPodAntiAffinity()
@@ -97,7 +113,7 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
           .endPodAntiAffinity()
           .build());
     }
-    return new DeploymentBuilder()
+    Deployment deployment = new DeploymentBuilder()
         .withMetadata(Metadata.namespaced(pipeline, Names.DEPLOYMENT, Component.AGGREGATOR))
         .withNewSpec()
         .withReplicas(spec.getReplicas())
@@ -113,21 +129,73 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
         .endStrategy()
         .withNewTemplate()
         .withNewMetadata()
-        .withLabels(Names.labels(pipeline, Component.AGGREGATOR))
-        .addToAnnotations(Names.SERVING_CERT_HASH_ANNOTATION, servingCertificateHash)
-        .addToAnnotations(DEFAULT_CONTAINER_ANNOTATION, Names.CONTAINER)
+        .withLabels(podLabels(pipeline))
+        .withAnnotations(podAnnotations(spec, servingCertificateHash))
         .endMetadata()
         .withSpec(pod.build())
         .endTemplate()
         .endSpec()
         .build();
+    return new DeploymentBuilder(deployment)
+        .editMetadata().addToAnnotations(Names.DESIRED_SPEC_HASH_ANNOTATION, specHash(deployment)).endMetadata()
+        .build();
+  }
+
+  /**
+   * JOSDK's matcher ignores what only the live object has, so a setting removed from the pipeline
+   * (an affinity, a pod label, a toleration, hostNetwork) would leave a Deployment that still
+   * "matches". The hash of the desired spec changes with any of them and forces the update, which
+   * replaces the whole spec. On the Deployment, not the pod template: pods roll only when the
+   * template itself changes.
+   */
+  static String specHash(Deployment deployment) {
+    try {
+      byte[] spec = Serialization.asJson(deployment.getSpec()).getBytes(StandardCharsets.UTF_8);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(spec));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /**
+   * The user's labels under the operator's: admission rejects the operator's keys, and this order
+   * keeps the selector intact for a pipeline stored before that rule existed.
+   */
+  static Map<String, String> podLabels(MetricsPipeline pipeline) {
+    Map<String, String> labels = new TreeMap<>();
+    if (pipeline.getSpec().getPodLabels() != null) {
+      labels.putAll(pipeline.getSpec().getPodLabels());
+    }
+    labels.putAll(Names.labels(pipeline, Component.AGGREGATOR));
+    return labels;
+  }
+
+  static Map<String, String> podAnnotations(MetricsPipelineSpec spec, String servingCertificateHash) {
+    Map<String, String> annotations = new TreeMap<>();
+    if (spec.getPodAnnotations() != null) {
+      annotations.putAll(spec.getPodAnnotations());
+    }
+    annotations.put(Names.SERVING_CERT_HASH_ANNOTATION, servingCertificateHash);
+    annotations.put(Names.DEFAULT_CONTAINER_ANNOTATION, Names.CONTAINER);
+    return annotations;
+  }
+
+  /** A constraint without a selector would count no pods: it gets the aggregator pods' selector. */
+  static List<TopologySpreadConstraint> topologySpreadConstraints(MetricsPipeline pipeline) {
+    List<TopologySpreadConstraint> constraints = pipeline.getSpec().getTopologySpreadConstraints();
+    return Objects.requireNonNullElse(constraints, List.<TopologySpreadConstraint>of()).stream()
+        .map(constraint -> constraint.getLabelSelector() != null ? constraint
+            : new TopologySpreadConstraintBuilder(constraint)
+                .withNewLabelSelector().withMatchLabels(Names.selector(pipeline)).endLabelSelector()
+                .build())
+        .toList();
   }
 
   /** The aggregator's flags: serving first, then the spec's, then {@code extraArgs} verbatim. */
   public static List<String> args(MetricsPipelineSpec spec) {
     KubeletSpec kubelet = spec.getKubelet();
     List<String> args = new ArrayList<>();
-    args.add(AggregatorFlags.SECURE_PORT + "=" + PORT);
+    args.add(AggregatorFlags.SECURE_PORT + "=" + spec.getSecurePort());
     args.add(AggregatorFlags.TLS_CERT_FILE + "=" + SERVING_DIR + "/" + ServingSecretDependentResource.CERTIFICATE);
     args.add(AggregatorFlags.TLS_PRIVATE_KEY_FILE + "=" + SERVING_DIR + "/" + ServingSecretDependentResource.KEY);
     args.add(AggregatorFlags.METRIC_RESOLUTION + "=" + spec.getMetricResolution());
@@ -170,7 +238,10 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
         .withImage(spec.getImage() != null ? spec.getImage() : defaultImage)
         .withImagePullPolicy(spec.getImagePullPolicy() != null ? spec.getImagePullPolicy().name() : null)
         .withArgs(args(spec))
-        .addNewPort().withName(PORT_NAME).withContainerPort(PORT).withProtocol("TCP").endPort()
+        // On the host's network the API server would default hostPort to the same; said here, the
+        // object the operator applies is the one that runs.
+        .addNewPort().withName(PORT_NAME).withContainerPort(spec.getSecurePort())
+        .withHostPort(spec.getHostNetwork() ? spec.getSecurePort() : null).withProtocol("TCP").endPort()
         // /livez fails when scraping stalls; /readyz until metrics can be served. The startup probe
         // gives the JVM time to start before liveness counts.
         .withStartupProbe(probe("/livez", 5, 24))

@@ -53,6 +53,17 @@ public final class Names {
 
   /** On the pod template: a new serving certificate changes it, which rolls the pods. */
   public static final String SERVING_CERT_HASH_ANNOTATION = "pulse.dev/serving-cert-hash";
+  /** On the pod template: what {@code kubectl logs} and {@code exec} pick without {@code -c}. */
+  public static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
+  /** On the Deployment: the hash of the spec the operator wants, so that removals are updates too. */
+  public static final String DESIRED_SPEC_HASH_ANNOTATION = "pulse.dev/desired-spec-hash";
+  /**
+   * On the Service: which annotations came from spec.serviceAnnotations, so that one removed from
+   * the spec is removed from the Service while those others add stay.
+   */
+  public static final String SERVICE_ANNOTATIONS_ANNOTATION = "pulse.dev/service-annotations";
+  /** Keys under this prefix are the operator's own; users' pod labels and annotations may not use it. */
+  public static final String OPERATOR_KEY_PREFIX = "pulse.dev/";
 
   /** What an object is part of, the value of {@link #COMPONENT_LABEL}. */
   public enum Component {

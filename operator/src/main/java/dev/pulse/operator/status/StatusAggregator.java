@@ -1,9 +1,11 @@
 package dev.pulse.operator.status;
 
 import dev.pulse.operator.api.MetricsPipeline;
+import dev.pulse.operator.api.MetricsPipelineSpec;
 import dev.pulse.operator.api.MetricsPipelineStatus;
 import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.model.Names;
+import dev.pulse.operator.model.PodSecurity;
 import dev.pulse.operator.status.ApiServiceState.Absent;
 import dev.pulse.operator.status.ApiServiceState.Foreign;
 import dev.pulse.operator.status.ApiServiceState.HandingOver;
@@ -78,7 +80,25 @@ public final class StatusAggregator {
     status.setReadyReplicas(observed.workload().ready());
     status.setApiServiceAvailable(observed.apiService() instanceof Owned owned && TRUE.equals(owned.available()));
     status.setCertificateNotAfter(observed.certificateNotAfter().map(Instant::toString).orElse(null));
+    if (observed.activePipeline().isEmpty()) {
+      status.setPodSecurity(podSecurity(pipeline));
+    }
     return status;
+  }
+
+  /** Says which level the namespace is given, so a relaxed namespace never goes unexplained. */
+  static String podSecurity(MetricsPipeline pipeline) {
+    String namespace = pipeline.getSpec().getNamespace();
+    if (!pipeline.getSpec().getHostNetwork()) {
+      return PodSecurity.RESTRICTED + ": the aggregator's pods meet it, and a namespace " + namespace
+          + " created by the operator enforces it (" + PodSecurity.ENFORCE_LABEL + "=" + PodSecurity.RESTRICTED + ").";
+    }
+    return PodSecurity.PRIVILEGED + ": spec.hostNetwork is true, and host networking is forbidden by the baseline"
+        + " and restricted Pod Security levels alike. A namespace " + namespace + " created by the operator is"
+        + " labelled " + PodSecurity.ENFORCE_LABEL + "=" + PodSecurity.PRIVILEGED + " and "
+        + PodSecurity.WARN_LABEL + "=" + PodSecurity.PRIVILEGED + " (" + PodSecurity.AUDIT_LABEL + " stays "
+        + PodSecurity.RESTRICTED + "); one it did not create must allow it. Everything else in the pods still"
+        + " meets restricted.";
   }
 
   /** Whether {@code status} says Ready=True. */
@@ -105,7 +125,7 @@ public final class StatusAggregator {
 
   private static List<Verdict> active(MetricsPipeline pipeline, Observations observed, Instant now) {
     String namespace = pipeline.getSpec().getNamespace();
-    Verdict apiService = apiService(observed.apiService(), namespace);
+    Verdict apiService = apiService(observed.apiService(), pipeline.getSpec());
     Verdict certificates = certificates(observed.certificateNotAfter(), now, namespace);
     Workload workload = observed.workload();
     Optional<Verdict> workloadProblem = workloadProblem(workload, namespace);
@@ -158,7 +178,8 @@ public final class StatusAggregator {
     return List.of(ready, progressing, degraded, apiService, certificates);
   }
 
-  private static Verdict apiService(ApiServiceState state, String namespace) {
+  private static Verdict apiService(ApiServiceState state, MetricsPipelineSpec spec) {
+    String namespace = spec.getNamespace();
     if (state instanceof Foreign foreign) {
       return new Verdict(API_SERVICE_AVAILABLE, FALSE, "APIServiceConflict", "APIService " + Names.API_SERVICE
           + " belongs to " + foreign.owner() + ". Uninstall that metrics server and delete the APIService,"
@@ -186,8 +207,12 @@ public final class StatusAggregator {
       case "ServiceNotFound" -> "Service " + namespace + "/" + Names.SERVICE + " is missing; the operator"
           + " recreates it.";
       case "FailedDiscoveryCheck" -> "kube-apiserver cannot reach or verify the aggregator at " + service
-          + ": let the control plane reach pods on port 10250 (NetworkPolicies, firewalls, security groups;"
-          + " with a CNI whose pod network the control plane cannot route, the aggregator needs hostNetwork)"
+          + (spec.getHostNetwork()
+              ? ": let the control plane reach the nodes on port " + spec.getSecurePort() + " (spec.hostNetwork is"
+                  + " true: firewalls, security groups)"
+              : ": let the control plane reach pods on port " + spec.getSecurePort() + " (NetworkPolicies, firewalls,"
+                  + " security groups; with a CNI whose pod network the control plane cannot route, set"
+                  + " spec.hostNetwork: true)")
           + " and check that the APIService's caBundle is the one in Secret " + namespace + "/"
           + Names.SERVING_SECRET + ".";
       default -> "kube-apiserver does not report APIService " + Names.API_SERVICE + " as available.";

@@ -202,7 +202,23 @@ final class OlmBundle {
             "urn:alm:descriptor:io.kubernetes:Secret"),
         spec("apiService.takeover", "APIService takeover",
             "Whether an existing v1beta1.metrics.k8s.io (e.g. metrics-server's) is replaced.",
-            ui + "select:Never", ui + "select:IfOrphaned", ui + "select:Always"));
+            ui + "select:Never", ui + "select:IfOrphaned", ui + "select:Always"),
+        spec("hostNetwork", "Host network",
+            "Pods on the nodes' network, for control planes that cannot reach pod IPs; the namespace then"
+                + " enforces the privileged Pod Security level.", ui + "booleanSwitch", ui + "advanced"),
+        spec("securePort", "Secure port", "HTTPS port of the aggregator (default 10250, 4443 with host network).",
+            ui + "number", ui + "advanced"),
+        spec("imagePullSecrets", "Image pull Secrets", "Registry credentials for the aggregator image.",
+            ui + "advanced"),
+        spec("affinity", "Affinity", "Replaces the built-in anti-affinity of 2 or more replicas.",
+            ui + "advanced"),
+        spec("topologySpreadConstraints", "Topology spread", "How the aggregator pods spread over zones or nodes.",
+            ui + "advanced"),
+        spec("podLabels", "Pod labels", "Labels added to the aggregator pods (not the operator's own).",
+            ui + "advanced"),
+        spec("podAnnotations", "Pod annotations", "Annotations added to the aggregator pods.", ui + "advanced"),
+        spec("serviceAnnotations", "Service annotations", "Annotations of the aggregator's Service.",
+            ui + "advanced"));
   }
 
   static List<StatusDescriptor> statusDescriptors() {
@@ -215,6 +231,8 @@ final class OlmBundle {
             "Whether kube-apiserver reports v1beta1.metrics.k8s.io as Available.",
             "urn:alm:descriptor:text"),
         status("certificateNotAfter", "Certificate expiry", "Expiry of the serving certificate.",
+            "urn:alm:descriptor:text"),
+        status("podSecurity", "Pod Security", "The Pod Security level the aggregator's namespace enforces, and why.",
             "urn:alm:descriptor:text"));
   }
 

@@ -53,9 +53,10 @@ final class OperatorRbac {
     rules.add(rule("", "events", "create"));
     // OperatorMain.startProblem: is the CRD installed and serving the version this operator reads.
     rules.add(named(rule("apiextensions.k8s.io", "customresourcedefinitions", "get"), OperatorMain.CRD));
-    // NamespaceDependentResource: create-only, and its informer is unfiltered, to find a namespace
-    // somebody else created.
-    rules.add(rule("", "namespaces", "list", "watch", "create"));
+    // NamespaceDependentResource: its informer is unfiltered, to find a namespace somebody else
+    // created; update only of one the operator created, for its Pod Security labels (hostNetwork).
+    // RBAC cannot narrow that to the namespaces it created, so the code does.
+    rules.add(rule("", "namespaces", "list", "watch", "create", "update"));
     // The reconciler asks whether the Service a foreign APIService points at still exists (takeover
     // IfOrphaned), in whatever namespace that APIService names.
     rules.add(rule("", "services", "get"));

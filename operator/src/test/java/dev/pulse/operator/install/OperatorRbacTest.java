@@ -96,6 +96,7 @@ class OperatorRbacTest {
     }
     assertThat(seen).as("requests recorded").isNotEmpty()
         .anyMatch(s -> s.startsWith("update apiservices"))
+        .anyMatch(s -> s.startsWith("update namespaces"))
         .anyMatch(s -> s.startsWith("delete poddisruptionbudgets"))
         .anyMatch(s -> s.startsWith("delete deployments"))
         .anyMatch(s -> s.startsWith("get services"));
@@ -103,7 +104,10 @@ class OperatorRbacTest {
         InstallManifests.AGGREGATOR_NAMESPACE, seen).isEmpty();
   }
 
-  /** Takeover IfOrphaned with two replicas, down to one, then the APIService is lost again. */
+  /**
+   * Takeover IfOrphaned with two replicas, down to one, onto the host network, then the APIService
+   * is lost again.
+   */
   private void walkThePipelineThroughItsPaths() {
     MetricsPipeline pipeline = new MetricsPipeline();
     pipeline.setMetadata(new ObjectMetaBuilder().withName("cluster").build());
@@ -123,10 +127,15 @@ class OperatorRbacTest {
     specPatch("{\"replicas\": 1}");
     await().atMost(WAIT).until(() -> budget() == null);
 
+    // The namespace it created follows the Pod Security level hostNetwork needs.
+    specPatch("{\"hostNetwork\": true}");
+    await().atMost(WAIT).until(() -> "privileged".equals(client.namespaces().withName("pulse-system").get()
+        .getMetadata().getLabels().get("pod-security.kubernetes.io/enforce")));
+
     // The pipeline may no longer replace it, and then it is someone else's again: the aggregator
     // goes. In this order, or a reconcile in between would take the APIService back.
     specPatch("{\"apiService\": {\"takeover\": \"Never\"}}");
-    await().atMost(WAIT).until(() -> observedGeneration() == 3L);
+    await().atMost(WAIT).until(() -> observedGeneration() == 4L);
     client.resources(APIService.class).withName(Names.API_SERVICE).edit(a -> foreignApiService());
     // A foreign APIService's events lead to no pipeline; a spec change makes it look.
     specPatch("{\"metricResolution\": \"30s\"}");

@@ -32,7 +32,8 @@ class SamplesTest {
   static final Path MINIMAL = Path.of("../config/samples/metricspipeline.yaml");
   static final Path FULL = Path.of("../config/samples/metricspipeline-full.yaml");
   /** Unset by default, and with no value that means the same: shown commented out. */
-  static final Set<String> COMMENTED_OUT = Set.of("image", "imagePullPolicy", "kubelet.tls.caSecretRef");
+  static final Set<String> COMMENTED_OUT = Set.of("image", "imagePullPolicy", "kubelet.tls.caSecretRef", "affinity",
+      "securePort");
 
   @Test
   void bothSamplesAreMetricsPipelines() throws IOException {

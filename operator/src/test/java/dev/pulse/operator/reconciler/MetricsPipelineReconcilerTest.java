@@ -14,14 +14,19 @@ import dev.pulse.operator.testing.Pipelines;
 import dev.pulse.operator.tls.Pem;
 import dev.pulse.operator.tls.ServingCertificate;
 import io.fabric8.kubernetes.api.model.APIService;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.APIServiceBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -119,6 +124,79 @@ class MetricsPipelineReconcilerTest {
     assertThat(condition("cluster", "Ready").getReason()).isEqualTo("AggregatorStarting");
     assertThat(fetch("cluster").getStatus().getCertificateNotAfter())
         .isEqualTo(servingCertificate().getNotAfter().toInstant().toString());
+  }
+
+  @Test
+  void podSettingsRollOutAndThoseRemovedFromTheSpecGo() {
+    create("cluster", spec -> {
+      spec.setPodLabels(Map.of("team", "metrics", "tier", "infra"));
+      spec.setPodAnnotations(Map.of("mesh.io/inject", "false"));
+      spec.setServiceAnnotations(Map.of("lb.example.com/internal", "true", "mesh.io/port", "443"));
+      spec.setImagePullSecrets(List.of(new LocalObjectReference("mirror")));
+      spec.setAffinity(new AffinityBuilder().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+          .addNewNodeSelectorTerm().addNewMatchExpression().withKey("zone").withOperator("Exists").endMatchExpression()
+          .endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build());
+      spec.setSecurePort(10251);
+    });
+    awaitObservedGeneration("cluster", 1);
+    assertThat(get(Deployment.class, NAMESPACE, Names.DEPLOYMENT).getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("team", "metrics").containsEntry("tier", "infra");
+    // Others' annotations on the Service stay through the operator's updates.
+    client.services().inNamespace(NAMESPACE).withName(Names.SERVICE)
+        .edit(service -> new ServiceBuilder(service).editMetadata().addToAnnotations("someone.else/note", "kept")
+            .endMetadata().build());
+
+    edit("cluster", p -> {
+      p.getSpec().setPodLabels(Map.of("team", "metrics"));
+      p.getSpec().setPodAnnotations(null);
+      p.getSpec().setServiceAnnotations(Map.of("mesh.io/port", "8443"));
+      p.getSpec().setImagePullSecrets(null);
+      p.getSpec().setAffinity(null);
+      p.getSpec().setHostNetwork(true);
+    });
+    awaitObservedGeneration("cluster", 2);
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      Deployment deployment = get(Deployment.class, NAMESPACE, Names.DEPLOYMENT);
+      assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+          .containsEntry("team", "metrics").doesNotContainKey("tier");
+      assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).doesNotContainKey("mesh.io/inject");
+      assertThat(deployment.getSpec().getTemplate().getSpec().getImagePullSecrets()).isNullOrEmpty();
+      assertThat(deployment.getSpec().getTemplate().getSpec().getAffinity()).isNull();
+      assertThat(deployment.getSpec().getTemplate().getSpec().getHostNetwork()).isTrue();
+      assertThat(deployment.getSpec().getTemplate().getSpec().getDnsPolicy()).isEqualTo("ClusterFirstWithHostNet");
+      assertThat(get(Service.class, NAMESPACE, Names.SERVICE).getMetadata().getAnnotations())
+          .containsEntry("mesh.io/port", "8443")
+          .containsEntry("someone.else/note", "kept")
+          .doesNotContainKey("lb.example.com/internal");
+      assertThat(get(Namespace.class, null, NAMESPACE).getMetadata().getLabels())
+          .containsEntry("pod-security.kubernetes.io/enforce", "privileged")
+          .containsEntry("pod-security.kubernetes.io/audit", "restricted");
+    });
+    assertThat(fetch("cluster").getStatus().getPodSecurity()).startsWith("privileged: spec.hostNetwork is true");
+
+    // Off the host network on the same port: only hostNetwork and dnsPolicy go.
+    edit("cluster", p -> p.getSpec().setHostNetwork(false));
+    awaitObservedGeneration("cluster", 3);
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(get(Namespace.class, null, NAMESPACE).getMetadata().getLabels())
+          .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+      PodSpec pod = get(Deployment.class, NAMESPACE, Names.DEPLOYMENT).getSpec().getTemplate().getSpec();
+      assertThat(pod.getHostNetwork()).isNull();
+      assertThat(pod.getDnsPolicy()).isNull();
+      assertThat(pod.getContainers().get(0).getPorts().get(0).getContainerPort()).isEqualTo(10251);
+    });
+  }
+
+  @Test
+  void aNamespaceSomeoneElseCreatedKeepsItsLabelsUnderHostNetwork() {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
+        .addToLabels("pod-security.kubernetes.io/enforce", "baseline").endMetadata().build()).create();
+    create("cluster", spec -> spec.setHostNetwork(true));
+    awaitObservedGeneration("cluster", 1);
+    get(Deployment.class, NAMESPACE, Names.DEPLOYMENT);
+    assertThat(get(Namespace.class, null, NAMESPACE).getMetadata().getLabels())
+        .containsExactlyEntriesOf(Map.of("pod-security.kubernetes.io/enforce", "baseline"));
   }
 
   @Test

@@ -131,6 +131,29 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void anUnreachableAggregatorOnTheHostNetworkPointsAtTheNodesPort() {
+    MetricsPipelineStatus status = aggregate(Pipelines.pipeline(spec -> spec.setHostNetwork(true)), RUNNING,
+        new Owned("False", "FailedDiscoveryCheck", "failing or missing response"), CERT_VALID);
+    Condition ready = assertCondition(status, "Ready", "False", "APIServiceUnavailable");
+    assertThat(ready.getMessage()).contains("nodes on port 4443", "spec.hostNetwork is true")
+        .doesNotContain("10250");
+  }
+
+  @Test
+  void thePodSecurityLevelIsExplained() {
+    assertThat(aggregate(Pipelines.pipeline(), RUNNING, AVAILABLE, CERT_VALID).getPodSecurity())
+        .startsWith("restricted:").contains("pod-security.kubernetes.io/enforce=restricted");
+    assertThat(aggregate(Pipelines.pipeline(spec -> spec.setHostNetwork(true)), RUNNING, AVAILABLE, CERT_VALID)
+        .getPodSecurity())
+        .startsWith("privileged: spec.hostNetwork is true")
+        .contains("baseline", "pod-security.kubernetes.io/enforce=privileged",
+            "pod-security.kubernetes.io/audit stays restricted", "pulse-system");
+    assertThat(StatusAggregator.aggregate(Pipelines.pipeline(spec -> spec.setHostNetwork(true)),
+        new Observations(Workload.notCreated(1), new Absent(), Optional.empty(), Optional.of("first")), NOW)
+        .getPodSecurity()).as("an inactive pipeline runs nothing").isNull();
+  }
+
+  @Test
   void anExpiredCertificateSaysWhereToLook() {
     MetricsPipelineStatus status = aggregate(Pipelines.pipeline(), RUNNING, AVAILABLE,
         Optional.of(NOW.minusSeconds(1)));
