@@ -78,7 +78,7 @@ class KubeletClientTest {
     try (FakeKubelets kubelets = FakeKubelets.start(ca, null)) {
       kubelets.addNode("ua-1");
 
-      client.fetch(new KubeletEndpoint("127.0.0.1", kubelets.port(), "/metrics/nodes/ua-1/metrics/resource"))
+      client.fetch(new KubeletEndpoint("127.0.0.1", kubelets.port(), "/metrics/nodes/ua-1/metrics/resource", "InternalIP"))
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
       assertThat(kubelets.requests("ua-1")).extracting(FakeKubelets.Request::userAgent)
