@@ -21,6 +21,7 @@ import dev.pulse.operator.model.LocalAggregator;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.model.Names.Component;
 import dev.pulse.operator.status.ApiServiceState;
+import dev.pulse.operator.status.NodeReport;
 import dev.pulse.operator.status.Observations;
 import dev.pulse.operator.status.PodProblems;
 import dev.pulse.operator.status.StatusAggregator;
@@ -123,6 +124,7 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
   private final Clock clock;
   private final EventRecorder events =
       new EventRecorder(Objects.requireNonNullElse(System.getenv("HOSTNAME"), Names.MANAGED_BY));
+  private final AggregatorNodes aggregatorNodes;
 
   /**
    * @param defaultImage the aggregator image released with the operator
@@ -133,15 +135,17 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
     this.defaultImage = defaultImage;
     this.localAggregator = localAggregator;
     this.clock = clock;
+    this.aggregatorNodes = new AggregatorNodes(localAggregator);
   }
 
   /**
    * The aggregator's pods, watched so that the status can say why one does not run; they carry the
-   * pipeline's name as a label, as every managed object does.
+   * pipeline's name as a label, as every managed object does. And the aggregator's node summary,
+   * polled, for the kubelets it cannot scrape.
    */
   @Override
   public List<EventSource<?, MetricsPipeline>> prepareEventSources(EventSourceContext<MetricsPipeline> context) {
-    return List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MetricsPipeline.class)
+    return List.of(aggregatorNodes.eventSource(context), new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MetricsPipeline.class)
         .withName("aggregator-pods")
         .withLabelSelector(Names.MANAGED_SELECTOR + "," + Names.COMPONENT_LABEL + "=" + Component.AGGREGATOR.value)
         .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())
@@ -156,8 +160,9 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
     Instant now = clock.instant();
     Optional<String> activePipeline = activePipeline(pipeline, context);
     if (activePipeline.isPresent()) {
+      aggregatorNodes.forget(pipeline);
       Observations observed = new Observations(Workload.notCreated(pipeline.getSpec().getReplicas()),
-          new ApiServiceState.Absent(), Optional.empty(), activePipeline);
+          new ApiServiceState.Absent(), Optional.empty(), activePipeline, Optional.empty());
       return patchStatusIfChanged(pipeline, StatusAggregator.aggregate(pipeline, observed, now), context, now)
           .rescheduleAfter(INACTIVE_RECHECK);
     }
@@ -179,8 +184,17 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
     ApiServiceState apiService = foreignApiService.<ApiServiceState>map(ApiServiceState.Foreign::new)
         .orElseGet(() -> context.getSecondaryResource(APIService.class).map(MetricsPipelineReconciler::owned)
             .orElseGet(ApiServiceState.Absent::new));
-    Observations observed = new Observations(workload(pipeline, context), apiService,
-        Optional.of(tls.serving().certificate().getNotAfter().toInstant()), Optional.empty());
+    Workload workload = workload(pipeline, context);
+    // Only a ready pod answers; before one is, the summary would say nothing but "unreachable".
+    if (workload.ready() > 0) {
+      aggregatorNodes.watch(pipeline, tls);
+    } else {
+      aggregatorNodes.forget(pipeline);
+    }
+    Optional<NodeReport> nodes = workload.ready() > 0 ? context.getSecondaryResource(NodeReport.class)
+        : Optional.empty();
+    Observations observed = new Observations(workload, apiService,
+        Optional.of(tls.serving().certificate().getNotAfter().toInstant()), Optional.empty(), nodes);
     // Renewal must not wait for the periodic resync (hours): come back when a certificate is due.
     Duration untilDue = Duration.between(now, tls.nextChange(policy.renewBefore()));
     Duration next = untilDue.compareTo(MIN_RESCHEDULE) < 0 ? MIN_RESCHEDULE : untilDue;

@@ -18,7 +18,7 @@ import java.util.Optional;
  * The one place the status is computed. {@code Ready} answers "does {@code kubectl top} work",
  * {@code Progressing} "is a change still rolling out", {@code Degraded} "does someone have to act";
  * {@code APIServiceAvailable} and {@code CertificatesValid} show the two things that fail most
- * often on their own. A False {@code Ready} names the most fundamental problem, and every message
+ * often on their own, {@code NodesScraped} which kubelets cannot be scraped and why. A False {@code Ready} names the most fundamental problem, and every message
  * says how to fix it.
  */
 public final class StatusAggregator {
@@ -28,6 +28,7 @@ public final class StatusAggregator {
   public static final String DEGRADED = "Degraded";
   public static final String API_SERVICE_AVAILABLE = "APIServiceAvailable";
   public static final String CERTIFICATES_VALID = "CertificatesValid";
+  public static final String NODES_SCRAPED = NodesScraped.TYPE;
 
   static final String TRUE = "True";
   static final String FALSE = "False";
@@ -55,6 +56,7 @@ public final class StatusAggregator {
     status.setReadyReplicas(observed.workload().ready());
     status.setApiServiceAvailable(observed.apiService() instanceof Owned owned && TRUE.equals(owned.available()));
     status.setCertificateNotAfter(observed.certificateNotAfter().map(Instant::toString).orElse(null));
+    status.setNodes(observed.activePipeline().isPresent() ? null : NodesScraped.nodes(observed.nodes()));
     return status;
   }
 
@@ -73,13 +75,16 @@ public final class StatusAggregator {
         new Verdict(PROGRESSING, FALSE, reason, message),
         new Verdict(DEGRADED, TRUE, reason, message),
         new Verdict(API_SERVICE_AVAILABLE, UNKNOWN, reason, message),
-        new Verdict(CERTIFICATES_VALID, UNKNOWN, reason, message));
+        new Verdict(CERTIFICATES_VALID, UNKNOWN, reason, message),
+        new Verdict(NODES_SCRAPED, UNKNOWN, reason, message));
   }
 
   private static List<Verdict> active(MetricsPipeline pipeline, Observations observed, Instant now) {
     String namespace = pipeline.getSpec().getNamespace();
     Verdict apiService = apiService(observed.apiService(), namespace);
     Verdict certificates = certificates(observed.certificateNotAfter(), now, namespace);
+    NodesScraped.Verdict scrapes = NodesScraped.verdict(pipeline, observed.nodes());
+    Verdict nodes = new Verdict(NODES_SCRAPED, scrapes.status(), scrapes.reason(), scrapes.message());
     Workload workload = observed.workload();
     Optional<Verdict> workloadProblem = workloadProblem(workload, namespace);
     boolean rollingOut = workload.rollingOut();
@@ -123,10 +128,13 @@ public final class StatusAggregator {
     } else if (workload.ready() > 0 && !rollingOut && !TRUE.equals(apiService.status())
         && !(observed.apiService() instanceof Absent)) {
       degraded = ready.as(DEGRADED, TRUE);
+    } else if (FALSE.equals(nodes.status())) {
+      // kubectl top works for the other nodes, so Ready stays; but no wait will scrape these.
+      degraded = nodes.as(DEGRADED, TRUE);
     } else {
       degraded = new Verdict(DEGRADED, FALSE, "AsExpected", "Nothing needs attention.");
     }
-    return List.of(ready, progressing, degraded, apiService, certificates);
+    return List.of(ready, progressing, degraded, apiService, certificates, nodes);
   }
 
   private static Verdict apiService(ApiServiceState state, String namespace) {
