@@ -24,6 +24,11 @@ public record NodeHealth(String cycleCompletedAt, int selected, int scraped, int
 
   /** Enough to act on; the count and {@code causes} say how many more there are. */
   public static final int LISTED = 10;
+  /**
+   * A message quotes what the kubelet sent (a line that failed to decode, an error page): bounded,
+   * since the operator copies it into the pipeline's status.
+   */
+  static final int MESSAGE_CHARS = 512;
 
   /** One failing node: why its latest scrape failed, and since when it has failed for that cause. */
   public record Failing(String name, String reason, String message, String since) {}
@@ -40,10 +45,14 @@ public record NodeHealth(String cycleCompletedAt, int selected, int scraped, int
         .sorted(Comparator.comparingLong((Map.Entry<String, Failure> e) -> e.getValue().sinceMillis())
             .thenComparing(Map.Entry::getKey))
         .limit(LISTED)
-        .map(e -> new Failing(e.getKey(), e.getValue().cause().id(), e.getValue().message(),
+        .map(e -> new Failing(e.getKey(), e.getValue().cause().id(), bounded(e.getValue().message()),
             rfc3339(e.getValue().sinceMillis())))
         .toList();
     return new NodeHealth(rfc3339(completedAtMillis), selected, scraped, failures.size(), causes, oldest);
+  }
+
+  private static String bounded(String message) {
+    return message.length() <= MESSAGE_CHARS ? message : message.substring(0, MESSAGE_CHARS - 1) + "…";
   }
 
   private static String rfc3339(long millis) {

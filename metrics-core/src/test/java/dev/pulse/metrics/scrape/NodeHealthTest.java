@@ -27,4 +27,13 @@ class NodeHealthTest {
         .containsExactly("n-24", "n-23", "n-22", "n-21", "n-20", "n-19", "n-18", "n-17", "n-16", "n-15");
     assertThat(health.failing().get(0).since()).isEqualTo("2023-11-14T22:12:56Z");
   }
+
+  @Test
+  void boundsWhatAKubeletSentInAMessage() {
+    String garbage = "x".repeat(10_000);
+    NodeHealth health = NodeHealth.of(0, 1, 0, Map.of("n", new NodeHealth.Failure(ScrapeFailure.Cause.MALFORMED_RESPONSE,
+        "line 1: invalid metric name: " + garbage, 0)));
+
+    assertThat(health.failing().get(0).message()).hasSize(NodeHealth.MESSAGE_CHARS).endsWith("x…");
+  }
 }
