@@ -212,6 +212,29 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void aChangeOfCauseIsOneWarningMoreNodesOfTheSameCauseNoneAndTheRepairOneRecovery() {
+    MetricsPipeline pipeline = Pipelines.pipeline();
+    pipeline.setStatus(withNodes(pipeline, new NodeReport.Scrapes(3, 3, 0, Map.of(), List.of())));
+    MetricsPipelineStatus oneRefused = withNodes(pipeline, new NodeReport.Scrapes(3, 2, 1,
+        Map.of("KubeletConnectionRefused", 1), List.of(
+            new NodeReport.Failing("node-1", "KubeletConnectionRefused", "refused", "2026-03-01T11:00:00Z"))));
+    assertThat(Transitions.between(pipeline.getStatus(), oneRefused)).extracting(Transitions.Note::reason)
+        .containsExactly("KubeletConnectionRefused");
+
+    pipeline.setStatus(oneRefused);
+    MetricsPipelineStatus twoRefused = withNodes(pipeline, new NodeReport.Scrapes(3, 1, 2,
+        Map.of("KubeletConnectionRefused", 2), List.of(
+            new NodeReport.Failing("node-1", "KubeletConnectionRefused", "refused", "2026-03-01T11:00:00Z"),
+            new NodeReport.Failing("node-2", "KubeletConnectionRefused", "refused", "2026-03-01T11:30:00Z"))));
+    assertThat(twoRefused).as("written: the nodes changed").isNotEqualTo(oneRefused);
+    assertThat(Transitions.between(oneRefused, twoRefused)).isEmpty();
+
+    pipeline.setStatus(twoRefused);
+    assertThat(Transitions.between(twoRefused, withNodes(pipeline, new NodeReport.Scrapes(3, 3, 0, Map.of(),
+        List.of())))).extracting(Transitions.Note::reason).containsExactly("Recovered");
+  }
+
+  @Test
   void anUnreadableSummaryIsUnknownAndDegradesNothing() {
     MetricsPipelineStatus status = withNodes(Pipelines.pipeline(),
         new NodeReport.Unreadable("GET https://localhost:24443/pulse/v1/nodes answered 403: forbidden"));
