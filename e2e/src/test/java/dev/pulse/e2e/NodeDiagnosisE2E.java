@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -29,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * One simulated kubelet broken at a time, as clusters break them, and what the MetricsPipeline
  * says about it: the NODES column of {@code kubectl get mp}, the NodesScraped condition's reason
  * and message, Degraded, then all clear once repaired. The broken node is a fourth kwok node whose
- * kubelet port is moved (kwok keeps a port set in the status) to a server of the test's own on
- * 127.0.0.1, or to a closed port there.
+ * kubelet port is moved (kwok keeps a port set in the status) to servers of the test's own on
+ * 127.0.0.1 (a self-signed certificate, one without the node's IP, answers 401, 403 and an HTML
+ * page), then to a closed port there.
  */
 @ExtendWith(LocalCluster.Extension.class)
 class NodeDiagnosisE2E {
@@ -72,32 +74,41 @@ class NodeDiagnosisE2E {
   }
 
   @Test
-  void aCertificateWithoutTheNodesIpThenAClosedPortAreNamedWithTheirFixesAndClearOnceRepaired(@TempDir Path dir)
-      throws Exception {
+  void eachBrokenKubeletIsNamedWithItsFixAndAllClearsOnceRepaired(@TempDir Path dir) throws Exception {
     long refusedEvents = events("KubeletConnectionRefused");
+
+    // Kubelets sign their own serving certificates unless serverTLSBootstrap is set.
+    try (Kubelet selfSigned = Kubelet.start(dir, "self-signed", null, "IP:127.0.0.1")) {
+      movePort(selfSigned.port());
+      awaitCause("KubeletCertificateUnknownAuthority", "serverTLSBootstrap", "kubelet.tls.mode CustomCA");
+    }
+
     // Signed by the cluster CA, which the aggregator trusts, for the node's name only: the IP it dials is not in it.
-    HttpsServer kubelet = kubeletServing(dir, "DNS:" + NODE);
-    int port = kubelet.getAddress().getPort();
+    try (Kubelet nameOnly = Kubelet.start(dir, "name-only", cluster.repo().resolve(".pulse/pki"), "DNS:" + NODE)) {
+      movePort(nameOnly.port());
+      awaitCause("KubeletCertificateNameMismatch", "SANs: DNS:" + NODE, "127.0.0.1 (the node's InternalIP address)",
+          "kubelet.preferredAddressTypes", "serverTLSBootstrap");
+      assertThat(Pipelines.pipeline(cluster).at("/status/nodes/failing/0/name").asText()).isEqualTo(NODE);
+    }
+
+    // A trusted certificate for the address dialed, and the answers of a misconfigured kubelet or a proxy.
+    Kubelet trusted = Kubelet.start(dir, "trusted", cluster.repo().resolve(".pulse/pki"), "IP:127.0.0.1");
+    int port = trusted.port();
     try {
       movePort(port);
-      awaitNodes("3/4", pipeline -> {
-        String message = assertCondition(pipeline, "NodesScraped", "False", "KubeletCertificateNameMismatch");
-        assertThat(message).startsWith("1 of 4 nodes are not scraped.")
-            .contains("SANs: DNS:" + NODE, "127.0.0.1 (the node's InternalIP address)",
-                "kubelet.preferredAddressTypes", "serverTLSBootstrap");
-        assertCondition(pipeline, "Degraded", "True", "KubeletCertificateNameMismatch");
-        assertCondition(pipeline, "Ready", "True", "MetricsAvailable");
-        assertThat(pipeline.at("/status/nodes/failing/0/name").asText()).isEqualTo(NODE);
-      });
+      trusted.answer(401, "Unauthorized");
+      awaitCause("KubeletUnauthorized", "authentication.webhook.enabled");
+      trusted.answer(403, "Forbidden (user=system:serviceaccount:pulse-system:pulse-metrics, verb=get,"
+          + " resource=nodes, subresource=metrics)");
+      awaitCause("KubeletForbidden", "system:serviceaccount:pulse-system:pulse-metrics", "nodes/metrics");
+      trusted.answer(200, "<html><body>Welcome to nginx!</body></html>");
+      awaitCause("KubeletMalformedResponse", "Prometheus text");
     } finally {
-      kubelet.stop(0);
+      trusted.close();
     }
 
     // The same port, now closed.
-    awaitNodes("3/4", pipeline -> {
-      String message = assertCondition(pipeline, "NodesScraped", "False", "KubeletConnectionRefused");
-      assertThat(message).contains("nothing listens", "127.0.0.1:" + port);
-    });
+    awaitCause("KubeletConnectionRefused", "nothing listens", "127.0.0.1:" + port);
 
     movePort(kwokPort);
     awaitNodes("4/4", pipeline -> {
@@ -105,9 +116,19 @@ class NodeDiagnosisE2E {
       assertCondition(pipeline, "Degraded", "False", "AsExpected");
       assertThat(pipeline.at("/status/nodes/failingCount").asInt()).isZero();
     });
-    // Several scrapes failed in between, each read by the operator.
+    // Several scrapes failed while the port was closed, each read by the operator.
     assertThat(events("KubeletConnectionRefused")).as("one Event for the cause, not one per scrape")
         .isEqualTo(refusedEvents + 1);
+  }
+
+  /** Waits until the NODES column, NodesScraped and Degraded show the fourth node failing for {@code reason}. */
+  private static void awaitCause(String reason, String... inMessage) {
+    awaitNodes("3/4", pipeline -> {
+      String message = assertCondition(pipeline, "NodesScraped", "False", reason);
+      assertThat(message).startsWith("1 of 4 nodes are not scraped.").contains(inMessage).doesNotContain("Insecure");
+      assertCondition(pipeline, "Degraded", "True", reason);
+      assertCondition(pipeline, "Ready", "True", "MetricsAvailable");
+    });
   }
 
   private static long events(String reason) throws Exception {
@@ -141,40 +162,77 @@ class NodeDiagnosisE2E {
         "{\"status\":{\"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":" + port + "}}}}").ok();
   }
 
-  /** An HTTPS server on 127.0.0.1 with a certificate from the cluster CA for {@code san}. */
-  private static HttpsServer kubeletServing(Path dir, String san) throws Exception {
-    Path pki = cluster.repo().resolve(".pulse/pki");
-    Path key = dir.resolve("kubelet.key");
-    Path csr = dir.resolve("kubelet.csr");
-    Path crt = dir.resolve("kubelet.crt");
-    Path ext = dir.resolve("kubelet.ext");
-    Path p12 = dir.resolve("kubelet.p12");
-    Files.writeString(ext, "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
-        + "extendedKeyUsage=serverAuth\nsubjectAltName=" + san + "\n");
-    openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.toString());
-    openssl("req", "-new", "-key", key.toString(), "-subj", "/CN=system:node:" + NODE, "-out", csr.toString());
-    openssl("x509", "-req", "-in", csr.toString(), "-CA", pki.resolve("ca.crt").toString(), "-CAkey",
-        pki.resolve("ca.key").toString(), "-CAserial", dir.resolve("ca.srl").toString(), "-CAcreateserial",
-        "-days", "1", "-extfile", ext.toString(), "-out", crt.toString());
-    openssl("pkcs12", "-export", "-inkey", key.toString(), "-in", crt.toString(), "-passout", "pass:e2e",
-        "-out", p12.toString());
+  /** A kubelet of the test's own: HTTPS on 127.0.0.1, answering every request as told. */
+  private static final class Kubelet implements AutoCloseable {
+    private final HttpsServer server;
+    private volatile int status = 500;
+    private volatile byte[] body = new byte[0];
 
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(p12)) {
-      keys.load(in, "e2e".toCharArray());
+    private Kubelet(HttpsServer server) {
+      this.server = server;
     }
-    KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    keyManagers.init(keys, "e2e".toCharArray());
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(keyManagers.getKeyManagers(), null, null);
-    HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setHttpsConfigurator(new HttpsConfigurator(tls));
-    server.createContext("/", exchange -> {
-      exchange.sendResponseHeaders(500, -1);
-      exchange.close();
-    });
-    server.start();
-    return server;
+
+    /**
+     * @param pki the directory of the CA that signs its certificate ({@code ca.crt}, {@code ca.key}),
+     *     or null for a self-signed one
+     */
+    static Kubelet start(Path dir, String name, Path pki, String san) throws Exception {
+      Path key = dir.resolve(name + ".key");
+      Path crt = dir.resolve(name + ".crt");
+      Path ext = dir.resolve(name + ".ext");
+      Path p12 = dir.resolve(name + ".p12");
+      Files.writeString(ext, "basicConstraints=critical,CA:FALSE\n"
+          + "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=" + san
+          + "\n");
+      openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.toString());
+      String subject = "/CN=system:node:" + NODE;
+      if (pki == null) {
+        openssl("req", "-x509", "-key", key.toString(), "-subj", subject, "-days", "1", "-addext",
+            "subjectAltName=" + san, "-out", crt.toString());
+      } else {
+        Path csr = dir.resolve(name + ".csr");
+        openssl("req", "-new", "-key", key.toString(), "-subj", subject, "-out", csr.toString());
+        openssl("x509", "-req", "-in", csr.toString(), "-CA", pki.resolve("ca.crt").toString(), "-CAkey",
+            pki.resolve("ca.key").toString(), "-CAserial", dir.resolve(name + ".srl").toString(), "-CAcreateserial",
+            "-days", "1", "-extfile", ext.toString(), "-out", crt.toString());
+      }
+      openssl("pkcs12", "-export", "-inkey", key.toString(), "-in", crt.toString(), "-passout", "pass:e2e",
+          "-out", p12.toString());
+
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(p12)) {
+        keys.load(in, "e2e".toCharArray());
+      }
+      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keyManagers.init(keys, "e2e".toCharArray());
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(keyManagers.getKeyManagers(), null, null);
+      HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.setHttpsConfigurator(new HttpsConfigurator(tls));
+      Kubelet kubelet = new Kubelet(server);
+      server.createContext("/", exchange -> {
+        byte[] answer = kubelet.body;
+        exchange.sendResponseHeaders(kubelet.status, answer.length == 0 ? -1 : answer.length);
+        exchange.getResponseBody().write(answer);
+        exchange.close();
+      });
+      server.start();
+      return kubelet;
+    }
+
+    int port() {
+      return server.getAddress().getPort();
+    }
+
+    void answer(int status, String body) {
+      this.body = body.getBytes(StandardCharsets.UTF_8);
+      this.status = status;
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
   }
 
   private static void openssl(String... args) throws IOException, InterruptedException {

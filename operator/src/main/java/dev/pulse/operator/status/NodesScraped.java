@@ -101,9 +101,11 @@ public final class NodesScraped {
           + " rotateCertificates the kubelet renews it itself.";
       case "KubeletTLSFailed" -> "the TLS handshake with the kubelet failed. Fix: see the message of each"
           + " failing node; check that the kubelet port serves HTTPS.";
-      case "KubeletUnauthorized" -> "the kubelet answered 401: it does not accept the aggregator's token."
-          + " Fix: enable webhook authentication on the kubelets (authentication.webhook.enabled: true in the"
-          + " KubeletConfiguration, --authentication-token-webhook), so they ask the API server about tokens.";
+      case "KubeletUnauthorized" -> "the kubelet answered 401: it did not accept the aggregator's token, either"
+          + " because its webhook authentication is off or because the API server rejected the token. Fix: enable"
+          + " webhook authentication on the kubelets (authentication.webhook.enabled: true in the"
+          + " KubeletConfiguration, --authentication-token-webhook), so that they ask the API server about tokens;"
+          + " if it is on, check the kubelets' log for the TokenReview's error.";
       case "KubeletForbidden" -> "the kubelet answered 403: " + identity + " may not get nodes/metrics. Fix:"
           + " check that the ClusterRole " + Names.AGGREGATOR_CLUSTER_ROLE + " grants get on nodes/metrics and is"
           + " bound to it (the operator keeps both; a policy engine or a kubelet authorizer other than Webhook"
