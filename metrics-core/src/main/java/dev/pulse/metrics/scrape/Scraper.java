@@ -290,9 +290,9 @@ public final class Scraper {
           sameCause ? previous.sinceMillis() : System.currentTimeMillis()));
       if (!sameCause) {
         LOG.warn("node {}: scrape failed ({}): {} (repeats are logged at debug until it recovers or fails otherwise)",
-            name, failure.reason().label(), failure.getMessage());
+            name, failure.failureCause().id(), failure.getMessage());
       } else {
-        LOG.debug("node {}: scrape failed again ({}): {}", name, failure.reason().label(), failure.getMessage());
+        LOG.debug("node {}: scrape failed again ({}): {}", name, failure.failureCause().id(), failure.getMessage());
       }
       return Future.succeededFuture(false);
     });
@@ -314,7 +314,7 @@ public final class Scraper {
    * to the API server too, and the scrape's own error is a symptom. A node that reports no Ready
    * condition at all is left to the scrape's error, which says more.
    */
-  static Optional<String> notReady(Node node) {
+  private static Optional<String> notReady(Node node) {
     if (node.getStatus() == null || node.getStatus().getConditions() == null) {
       return Optional.empty();
     }

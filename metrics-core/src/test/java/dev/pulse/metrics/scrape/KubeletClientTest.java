@@ -105,7 +105,7 @@ class KubeletClientTest {
           .satisfies(e -> {
             assertThat(e.getLevel()).isEqualTo(Level.WARN);
             assertThat(e.getLoggerName()).isEqualTo(Scraper.class.getName());
-            assertThat(e.getFormattedMessage()).startsWith("node resetting-1: scrape failed (connection)")
+            assertThat(e.getFormattedMessage()).startsWith("node resetting-1: scrape failed (KubeletUnreachable)")
                 .containsIgnoringCase("connection reset");
           });
     }

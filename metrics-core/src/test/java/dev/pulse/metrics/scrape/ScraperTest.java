@@ -191,7 +191,7 @@ class ScraperTest {
     runCycle(scraper);
 
     assertThat(logs.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage).containsExactly(
-        tuple(Level.WARN, "node node-a-1: scrape failed (connection): connection refused"
+        tuple(Level.WARN, "node node-a-1: scrape failed (KubeletConnectionRefused): connection refused"
             + " (repeats are logged at debug until it recovers or fails otherwise)"),
         tuple(Level.INFO, "node node-a-1: scrape recovered"));
     assertThat(registry.get("pulse.kubelet.scrape.errors").tag("reason", "connection").counter().count())
@@ -213,9 +213,9 @@ class ScraperTest {
     runCycle(scraper);
 
     assertThat(logs.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage).containsExactly(
-        tuple(Level.WARN, "node node-a-0: scrape failed (connection): connection reset"
+        tuple(Level.WARN, "node node-a-0: scrape failed (KubeletUnreachable): connection reset"
             + " (repeats are logged at debug until it recovers or fails otherwise)"),
-        tuple(Level.WARN, "node node-a-0: scrape failed (timeout): no answer"
+        tuple(Level.WARN, "node node-a-0: scrape failed (KubeletTimeout): no answer"
             + " (repeats are logged at debug until it recovers or fails otherwise)"));
   }
 
