@@ -52,11 +52,17 @@ class MetricsPipelineE2E {
     assertThat(apiService.at("/spec/caBundle").asText()).isNotEmpty();
     assertThat(apiService.at("/spec/insecureSkipTLSVerify").isMissingNode()).isTrue();
 
-    // What `kubectl get mp` shows at a glance.
-    String table = cluster.kubectl("get", "mp").ok().stdout();
-    assertThat(table.lines().toList()).hasSize(2);
-    assertThat(table.lines().toList().get(0).split("\\s+")).containsExactly("NAME", "AGE", "READY", "REASON");
-    assertThat(table.lines().toList().get(1).split("\\s+")).startsWith("pulse").contains("True", "MetricsAvailable");
+    // What `kubectl get mp` shows at a glance; NODES once the operator has read the aggregator's summary.
+    await().atMost(ROLL_OUT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+      String table = cluster.kubectl("get", "mp").ok().stdout();
+      assertThat(table.lines().toList()).hasSize(2);
+      assertThat(table.lines().toList().get(0).split("\\s+"))
+          .containsExactly("NAME", "AGE", "READY", "REASON", "NODES");
+      assertThat(table.lines().toList().get(1).split("\\s+")).startsWith("pulse")
+          .contains("True", "MetricsAvailable", "3/3");
+    });
+    assertThat(Pipelines.condition(Pipelines.pipeline(cluster), "NodesScraped").path("status").asText())
+        .isEqualTo("True");
   }
 
   @Test

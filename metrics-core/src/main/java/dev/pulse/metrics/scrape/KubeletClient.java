@@ -14,9 +14,11 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.TrustOptions;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -77,7 +79,11 @@ public final class KubeletClient implements AutoCloseable {
     if (credentials.insecure()) {
       options.setTrustAll(true).setVerifyHost(false);
     } else {
-      options.setVerifyHost(true).setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(credentials.caPem())));
+      try {
+        options.setVerifyHost(true).setTrustOptions(TrustOptions.wrap(KubeletTrust.of(credentials.caPem())));
+      } catch (GeneralSecurityException | IOException e) {
+        throw new IllegalArgumentException("cannot read the kubelet CA bundle: " + e.getMessage(), e);
+      }
     }
     if (credentials.clientCertPem() != null) {
       options.setKeyCertOptions(new PemKeyCertOptions()
@@ -106,7 +112,7 @@ public final class KubeletClient implements AutoCloseable {
     if (token != null && !token.isEmpty()) {
       request.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
     }
-    long deadline = vertx.setTimer(timeoutMillis, id -> result.tryFail(new ScrapeFailure(ScrapeFailure.Reason.TIMEOUT,
+    long deadline = vertx.setTimer(timeoutMillis, id -> result.tryFail(new ScrapeFailure(ScrapeFailure.Cause.TIMEOUT,
         "no complete response from " + endpoint + " within " + timeoutMillis + "ms (--kubelet-request-timeout)")));
     result.future().onComplete(done -> vertx.cancelTimer(deadline));
 
@@ -121,7 +127,7 @@ public final class KubeletClient implements AutoCloseable {
           BodyBytes body = new BodyBytes();
           response.handler(chunk -> {
             if (body.length + chunk.length() > maxResponseBytes) {
-              result.tryFail(new ScrapeFailure(ScrapeFailure.Reason.TOO_LARGE, endpoint
+              result.tryFail(new ScrapeFailure(ScrapeFailure.Cause.RESPONSE_TOO_LARGE, endpoint
                   + " sent more than " + maxResponseBytes + " bytes (--kubelet-max-response-bytes)"));
             } else if (!result.future().isComplete()) {
               body.append(chunk);
@@ -134,7 +140,7 @@ public final class KubeletClient implements AutoCloseable {
             } else {
               // The kubelet's error text names the identity and verb it refused: worth a log line.
               String text = new String(body.bytes, 0, Math.min(body.length, 300), StandardCharsets.UTF_8).strip();
-              result.tryFail(new ScrapeFailure(ScrapeFailure.Reason.HTTP_STATUS, endpoint + " answered \""
+              result.tryFail(new ScrapeFailure(statusCause(response.statusCode()), endpoint + " answered \""
                   + response.statusCode() + " " + response.statusMessage() + "\"" + hint(response.statusCode())
                   + (text.isEmpty() ? "" : "; it said: " + text)));
             }
@@ -168,21 +174,47 @@ public final class KubeletClient implements AutoCloseable {
     };
   }
 
-  private static ScrapeFailure classify(KubeletEndpoint endpoint, Throwable e) {
+  private static ScrapeFailure.Cause statusCause(int status) {
+    return switch (status) {
+      case 401 -> ScrapeFailure.Cause.UNAUTHORIZED;
+      case 403 -> ScrapeFailure.Cause.FORBIDDEN;
+      default -> ScrapeFailure.Cause.HTTP_STATUS;
+    };
+  }
+
+  /**
+   * The cause of a failed exchange, from the exception chain: TLS libraries wrap what the trust
+   * manager threw, and name resolution and connection failures arrive wrapped by Netty.
+   */
+  static ScrapeFailure classify(KubeletEndpoint endpoint, Throwable e) {
     if (e instanceof ScrapeFailure f) {
       return f;
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SSLException) {
-        return new ScrapeFailure(ScrapeFailure.Reason.TLS, "TLS with " + endpoint + " failed: " + t.getMessage()
-            + " (is the kubelet serving certificate signed by the CA Pulse trusts, with this address in its SANs?)");
-      }
-      if (t instanceof ConnectException || t instanceof UnknownHostException
-          || t instanceof io.netty.channel.ConnectTimeoutException) {
-        return new ScrapeFailure(ScrapeFailure.Reason.CONNECTION, "cannot connect to " + endpoint + ": " + t.getMessage());
+      if (t instanceof KubeletTrust.Refused refused) {
+        String address = refused.failureCause() == ScrapeFailure.Cause.NAME_MISMATCH
+            ? " " + endpoint.host() + " (the node's " + endpoint.addressType() + " address)" : "";
+        return new ScrapeFailure(refused.failureCause(), "TLS with " + endpoint + " failed: " + refused.getMessage()
+            + address);
       }
     }
-    return new ScrapeFailure(ScrapeFailure.Reason.CONNECTION, "request to " + endpoint + " failed: " + e);
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnknownHostException) {
+        return new ScrapeFailure(ScrapeFailure.Cause.NAME_NOT_RESOLVED, "cannot resolve " + endpoint.host()
+            + ", the node's " + endpoint.addressType() + " address: " + t.getMessage());
+      }
+      if (t instanceof io.netty.channel.ConnectTimeoutException) {
+        return new ScrapeFailure(ScrapeFailure.Cause.TIMEOUT, "cannot connect to " + endpoint + ": " + t.getMessage());
+      }
+      if (t instanceof ConnectException) {
+        return new ScrapeFailure(ScrapeFailure.Cause.CONNECTION_REFUSED, "cannot connect to " + endpoint + ": "
+            + t.getMessage());
+      }
+      if (t instanceof SSLException) {
+        return new ScrapeFailure(ScrapeFailure.Cause.TLS, "TLS with " + endpoint + " failed: " + t.getMessage());
+      }
+    }
+    return new ScrapeFailure(ScrapeFailure.Cause.CONNECTION, "request to " + endpoint + " failed: " + e);
   }
 
   @Override

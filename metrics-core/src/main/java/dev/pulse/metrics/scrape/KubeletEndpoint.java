@@ -8,8 +8,11 @@ import java.util.Map;
 /**
  * Where a node's kubelet serves resource metrics: address by type priority, port from the flag
  * or the node's status, path from the node's annotation (kwok and other simulators set it).
+ *
+ * @param addressType the type of the node address {@code host} came from: a certificate without a SAN
+ *     for it is explained by the type, since the fix is another preferred type or another certificate
  */
-public record KubeletEndpoint(String host, int port, String path) {
+public record KubeletEndpoint(String host, int port, String path, String addressType) {
 
   /** Node annotation that overrides the metrics path, as metrics-server honours it. */
   public static final String PATH_ANNOTATION = "metrics.k8s.io/resource-metrics-path";
@@ -26,16 +29,17 @@ public record KubeletEndpoint(String host, int port, String path) {
   }
 
   public static KubeletEndpoint of(Node node, Settings settings) throws UnresolvableException {
-    return new KubeletEndpoint(address(node, settings.addressTypes()), port(node, settings), path(node));
+    NodeAddress address = address(node, settings.addressTypes());
+    return new KubeletEndpoint(address.getAddress(), port(node, settings), path(node), address.getType());
   }
 
-  private static String address(Node node, List<String> types) throws UnresolvableException {
+  private static NodeAddress address(Node node, List<String> types) throws UnresolvableException {
     List<NodeAddress> addresses = node.getStatus() == null || node.getStatus().getAddresses() == null
         ? List.of() : node.getStatus().getAddresses();
     for (String type : types) {
       for (NodeAddress a : addresses) {
         if (type.equals(a.getType()) && a.getAddress() != null && !a.getAddress().isEmpty()) {
-          return a.getAddress();
+          return a;
         }
       }
     }

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -64,8 +65,10 @@ public final class Scraper {
 
   private final Queue<Runnable> waiting = new ArrayDeque<>();
   private final Set<String> inFlight = new HashSet<>();
-  /** Nodes failing now, and why they failed last. */
-  private final Map<String, ScrapeFailure.Reason> failing = new HashMap<>();
+  /** Nodes failing now, why they failed last, and since when for that cause. */
+  private final Map<String, NodeHealth.Failure> failing = new HashMap<>();
+  /** Published whole at the end of each cycle, read from any thread. */
+  private volatile NodeHealth health = NodeHealth.NONE;
   private int running;
   private Context context;
   private long periodic = -1;
@@ -141,6 +144,11 @@ public final class Scraper {
     return lastCycleStart.get();
   }
 
+  /** The nodes as of the last complete cycle. */
+  public NodeHealth health() {
+    return health;
+  }
+
   /** Runs one cycle outside the schedule; completes when every node of it is done. For harnesses. */
   public Future<Void> scrapeOnce() {
     if (context == null) {
@@ -160,6 +168,7 @@ public final class Scraper {
     Set<String> names = nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
     store.retainNodes(names);
     dropped.retainNodes(names);
+    failing.keySet().retainAll(names);
 
     Promise<Void> done = Promise.promise();
     AtomicInteger pending = new AtomicInteger(nodes.size());
@@ -170,12 +179,14 @@ public final class Scraper {
         cycleDuration.record(System.currentTimeMillis() - start, TimeUnit.MILLISECONDS);
         lastSucceeded.set(succeeded.get());
         lastFailed.set(failed.get());
+        health = NodeHealth.of(System.currentTimeMillis(), nodes.size(), succeeded.get(), failing);
         done.complete();
       }
     };
     if (nodes.isEmpty()) {
       lastSucceeded.set(0);
       lastFailed.set(0);
+      health = NodeHealth.of(System.currentTimeMillis(), 0, 0, failing);
       done.complete();
       return done.future();
     }
@@ -249,7 +260,7 @@ public final class Scraper {
         }
       });
     } catch (KubeletEndpoint.UnresolvableException e) {
-      report = Future.failedFuture(new ScrapeFailure(ScrapeFailure.Reason.NO_ENDPOINT, e.getMessage()));
+      report = Future.failedFuture(new ScrapeFailure(ScrapeFailure.Cause.NO_ADDRESS, e.getMessage()));
     }
     return report.transform(result -> {
       running--;
@@ -269,14 +280,19 @@ public final class Scraper {
         return Future.succeededFuture(true);
       }
       ScrapeFailure failure = result.cause() instanceof ScrapeFailure f ? f
-          : new ScrapeFailure(ScrapeFailure.Reason.CONNECTION, String.valueOf(result.cause()));
+          : new ScrapeFailure(ScrapeFailure.Cause.CONNECTION, String.valueOf(result.cause()));
       failures.get(failure.reason()).increment();
       store.recordFailure(name);
-      if (failing.put(name, failure.reason()) != failure.reason()) {
+      failure = notReady(node).map(failure::asNodeNotReady).orElse(failure);
+      NodeHealth.Failure previous = failing.get(name);
+      boolean sameCause = previous != null && previous.cause() == failure.failureCause();
+      failing.put(name, new NodeHealth.Failure(failure.failureCause(), failure.getMessage(),
+          sameCause ? previous.sinceMillis() : System.currentTimeMillis()));
+      if (!sameCause) {
         LOG.warn("node {}: scrape failed ({}): {} (repeats are logged at debug until it recovers or fails otherwise)",
-            name, failure.reason().label(), failure.getMessage());
+            name, failure.failureCause().id(), failure.getMessage());
       } else {
-        LOG.debug("node {}: scrape failed again ({}): {}", name, failure.reason().label(), failure.getMessage());
+        LOG.debug("node {}: scrape failed again ({}): {}", name, failure.failureCause().id(), failure.getMessage());
       }
       return Future.succeededFuture(false);
     });
@@ -287,8 +303,24 @@ public final class Scraper {
     try {
       report = ResourceMetricsDecoder.decode(body.bytes(), body.length(), body.respondedAtMillis());
     } catch (DecodeException e) {
-      throw new ScrapeFailure(ScrapeFailure.Reason.DECODE, "response is not Prometheus text: " + e.getMessage());
+      throw new ScrapeFailure(ScrapeFailure.Cause.MALFORMED_RESPONSE, "response is not Prometheus text: "
+          + e.getMessage());
     }
     return store.recordSuccess(node, report);
+  }
+
+  /**
+   * The reason of a node's Ready condition when it is not True: then the kubelet stopped talking
+   * to the API server too, and the scrape's own error is a symptom. A node that reports no Ready
+   * condition at all is left to the scrape's error, which says more.
+   */
+  private static Optional<String> notReady(Node node) {
+    if (node.getStatus() == null || node.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return node.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType()) && !"True".equals(c.getStatus()))
+        .findFirst()
+        .map(c -> c.getReason() == null ? "" : c.getReason());
   }
 }

@@ -168,8 +168,8 @@ public final class Aggregator implements AutoCloseable {
     MetricsApi api = new MetricsApi(cluster, store, nodeSelector, Clock.systemUTC(),
         ageMillis -> freshness.record(ageMillis / 1000.0));
     ClientLimits limits = new ClientLimits(vertx, ClientLimits.Settings.of(options), registry);
-    AggregatorServer server = new AggregatorServer(vertx, api, access, probes(scraper, store, resolution), limits,
-        registry);
+    AggregatorServer server = new AggregatorServer(vertx, api, scraper::health, access,
+        probes(scraper, store, resolution), limits, registry);
 
     int port;
     try {

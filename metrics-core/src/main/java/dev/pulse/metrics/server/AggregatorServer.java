@@ -18,6 +18,7 @@ import dev.pulse.metrics.auth.AccessControl;
 import dev.pulse.metrics.auth.AuthRequest;
 import dev.pulse.metrics.auth.Authentication;
 import dev.pulse.metrics.openapi.OpenApi;
+import dev.pulse.metrics.scrape.NodeHealth;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -44,6 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,8 +78,16 @@ public final class AggregatorServer {
     }
   }
 
+  /**
+   * The scrape loop's node summary (JSON of {@link NodeHealth}), for the operator's status. Outside
+   * the API group, so kube-apiserver never proxies it: a non-resource URL, authorized like
+   * {@code /metrics} with a SubjectAccessReview of {@code get} on this path.
+   */
+  public static final String NODE_HEALTH_PATH = "/pulse/v1/nodes";
+
   private final Vertx vertx;
   private final MetricsApi api;
+  private final Supplier<NodeHealth> nodeHealth;
   private final AccessControl access;
   private final Probes probes;
   private final ClientLimits limits;
@@ -90,10 +100,11 @@ public final class AggregatorServer {
   private HttpServer server;
   private long reloadTimer = -1;
 
-  AggregatorServer(Vertx vertx, MetricsApi api, AccessControl access, Probes probes, ClientLimits limits,
-      PrometheusMeterRegistry registry) {
+  AggregatorServer(Vertx vertx, MetricsApi api, Supplier<NodeHealth> nodeHealth, AccessControl access, Probes probes,
+      ClientLimits limits, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.api = api;
+    this.nodeHealth = nodeHealth;
     this.access = access;
     this.probes = probes;
     this.limits = limits;
@@ -330,6 +341,8 @@ public final class AggregatorServer {
     if (path.equals(Index.METRICS)) {
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
       end(ctx, Buffer.buffer(registry.scrape()));
+    } else if (path.equals(NODE_HEALTH_PATH) && get) {
+      reply(ctx, nodeHealth());
     } else if (OpenApi.serves(path)) {
       reply(ctx, openApi.answer(new OpenApi.Request(ctx.request().method().name(), path,
           ctx.queryParams().get("hash"), accept, ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING),
@@ -441,6 +454,16 @@ public final class AggregatorServer {
         .publishPercentileHistogram()
         .register(registry)
         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+  }
+
+  private Reply nodeHealth() {
+    try {
+      return new Reply(200, List.of(new Reply.Header(HttpHeaders.CACHE_CONTROL.toString(), Reply.NO_CACHE),
+          new Reply.Header(HttpHeaders.CONTENT_TYPE.toString(), "application/json")),
+          JSON.writeValueAsBytes(nodeHealth.get()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a NodeHealth is plain strings and numbers", e);
+    }
   }
 
   /** The API server's raw JSON answers ({@code /version}, the path index): no nosniff, unlike API objects. */

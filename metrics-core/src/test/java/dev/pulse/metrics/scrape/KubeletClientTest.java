@@ -78,7 +78,7 @@ class KubeletClientTest {
     try (FakeKubelets kubelets = FakeKubelets.start(ca, null)) {
       kubelets.addNode("ua-1");
 
-      client.fetch(new KubeletEndpoint("127.0.0.1", kubelets.port(), "/metrics/nodes/ua-1/metrics/resource"))
+      client.fetch(new KubeletEndpoint("127.0.0.1", kubelets.port(), "/metrics/nodes/ua-1/metrics/resource", "InternalIP"))
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
       assertThat(kubelets.requests("ua-1")).extracting(FakeKubelets.Request::userAgent)
@@ -105,7 +105,7 @@ class KubeletClientTest {
           .satisfies(e -> {
             assertThat(e.getLevel()).isEqualTo(Level.WARN);
             assertThat(e.getLoggerName()).isEqualTo(Scraper.class.getName());
-            assertThat(e.getFormattedMessage()).startsWith("node resetting-1: scrape failed (connection)")
+            assertThat(e.getFormattedMessage()).startsWith("node resetting-1: scrape failed (KubeletUnreachable)")
                 .containsIgnoringCase("connection reset");
           });
     }

@@ -179,7 +179,7 @@ class ScraperTest {
   @Test
   void aFailingNodeIsLoggedOnceWhenItStartsFailingAndOnceWhenItRecovers() throws Exception {
     addNodes(2, Map.of());
-    failing.put("node-a-1", new ScrapeFailure(ScrapeFailure.Reason.CONNECTION, "connection refused"));
+    failing.put("node-a-1", new ScrapeFailure(ScrapeFailure.Cause.CONNECTION_REFUSED, "connection refused"));
     Scraper scraper = scraper(LabelSelector.everything(), 64);
 
     runCycle(scraper);
@@ -191,7 +191,7 @@ class ScraperTest {
     runCycle(scraper);
 
     assertThat(logs.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage).containsExactly(
-        tuple(Level.WARN, "node node-a-1: scrape failed (connection): connection refused"
+        tuple(Level.WARN, "node node-a-1: scrape failed (KubeletConnectionRefused): connection refused"
             + " (repeats are logged at debug until it recovers or fails otherwise)"),
         tuple(Level.INFO, "node node-a-1: scrape recovered"));
     assertThat(registry.get("pulse.kubelet.scrape.errors").tag("reason", "connection").counter().count())
@@ -205,18 +205,66 @@ class ScraperTest {
     addNodes(1, Map.of());
     Scraper scraper = scraper(LabelSelector.everything(), 64);
 
-    failing.put("node-a-0", new ScrapeFailure(ScrapeFailure.Reason.CONNECTION, "connection reset"));
+    failing.put("node-a-0", new ScrapeFailure(ScrapeFailure.Cause.CONNECTION, "connection reset"));
     runCycle(scraper);
     runCycle(scraper);
-    failing.put("node-a-0", new ScrapeFailure(ScrapeFailure.Reason.TIMEOUT, "no answer"));
+    failing.put("node-a-0", new ScrapeFailure(ScrapeFailure.Cause.TIMEOUT, "no answer"));
     runCycle(scraper);
     runCycle(scraper);
 
     assertThat(logs.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage).containsExactly(
-        tuple(Level.WARN, "node node-a-0: scrape failed (connection): connection reset"
+        tuple(Level.WARN, "node node-a-0: scrape failed (KubeletUnreachable): connection reset"
             + " (repeats are logged at debug until it recovers or fails otherwise)"),
-        tuple(Level.WARN, "node node-a-0: scrape failed (timeout): no answer"
+        tuple(Level.WARN, "node node-a-0: scrape failed (KubeletTimeout): no answer"
             + " (repeats are logged at debug until it recovers or fails otherwise)"));
+  }
+
+  @Test
+  void theNodeSummaryCountsTheLastCycleAndKeepsWhenEachNodeStartedFailingForItsCause() throws Exception {
+    addNodes(3, Map.of());
+    Scraper scraper = scraper(LabelSelector.everything(), 64);
+    assertThat(scraper.health().cycleCompletedAt()).isNull();
+
+    failing.put("node-a-2", new ScrapeFailure(ScrapeFailure.Cause.CONNECTION_REFUSED, "refused"));
+    runCycle(scraper);
+    NodeHealth first = scraper.health();
+    Thread.sleep(1100);
+    runCycle(scraper);
+    NodeHealth second = scraper.health();
+
+    assertThat(second.selected()).isEqualTo(3);
+    assertThat(second.scraped()).isEqualTo(2);
+    assertThat(second.failingCount()).isEqualTo(1);
+    assertThat(second.causes()).containsExactly(Map.entry("KubeletConnectionRefused", 1));
+    assertThat(second.failing()).singleElement().satisfies(f -> {
+      assertThat(f.name()).isEqualTo("node-a-2");
+      assertThat(f.reason()).isEqualTo("KubeletConnectionRefused");
+      assertThat(f.message()).isEqualTo("refused");
+      assertThat(f.since()).isEqualTo(first.failing().get(0).since());
+    });
+
+    failing.remove("node-a-2");
+    runCycle(scraper);
+    assertThat(scraper.health().scraped()).isEqualTo(3);
+    assertThat(scraper.health().failing()).isEmpty();
+  }
+
+  @Test
+  void aNodeThatIsNotReadyFailsAsNotReadyWhateverTheScrapeRanInto() throws Exception {
+    addNodes(1, Map.of());
+    nodes.get(0).getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.NodeConditionBuilder()
+        .withType("Ready").withStatus("Unknown").withReason("NodeStatusUnknown").build()));
+    failing.put("node-a-0", new ScrapeFailure(ScrapeFailure.Cause.TIMEOUT, "no answer"));
+    Scraper scraper = scraper(LabelSelector.everything(), 64);
+
+    runCycle(scraper);
+
+    assertThat(scraper.health().failing()).singleElement().satisfies(f -> {
+      assertThat(f.reason()).isEqualTo("NodeNotReady");
+      assertThat(f.message()).isEqualTo("the node is not Ready (NodeStatusUnknown); the scrape failed with: no answer");
+    });
+    // The metric keeps the cause the scrape saw.
+    assertThat(registry.get("pulse.kubelet.scrape.errors").tag("reason", "timeout").counter().count()).isEqualTo(1);
   }
 
   @Test

@@ -466,6 +466,26 @@ class AggregatorIntegrationTest {
     }
 
     @Test
+    void summarizesTheNodesByCauseForThoseTheApiServerAllows() throws Exception {
+      eventually(DEADLINE, () -> {
+        JsonNode health = pulse.json(AggregatorServer.NODE_HEALTH_PATH);
+        assertThat(health.path("selected").asInt()).isEqualTo(5);
+        assertThat(health.path("scraped").asInt()).isEqualTo(2);
+        assertThat(health.path("failingCount").asInt()).isEqualTo(3);
+        assertThat(health.path("causes").toString())
+            .isEqualTo("{\"KubeletForbidden\":1,\"KubeletMalformedResponse\":1,\"KubeletTimeout\":1}");
+        assertThat(health.path("failing").findValuesAsText("name")).containsExactlyInAnyOrder("node-c", "node-d",
+            "node-e");
+      });
+      assertThat(apiServer.reviews()).filteredOn(review -> review.getNonResourceAttributes() != null)
+          .anySatisfy(review -> {
+            assertThat(review.getUser()).isEqualTo("alice");
+            assertThat(review.getNonResourceAttributes().getPath()).isEqualTo(AggregatorServer.NODE_HEALTH_PATH);
+            assertThat(review.getNonResourceAttributes().getVerb()).isEqualTo("get");
+          });
+    }
+
+    @Test
     void isHealthyAndReady() throws Exception {
       for (String probe : List.of("/livez", "/readyz", "/healthz")) {
         HttpResponse<String> response = pulse.get(probe);

@@ -90,7 +90,8 @@ public final class TestPki {
       this.name = new X500Name("CN=" + commonName);
       this.self = sign(name, keys.getPrivate(), name, keys, List.of(
           new Ext(Extension.basicConstraints, true, new BasicConstraints(true)),
-          new Ext(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))));
+          new Ext(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))),
+          Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)));
     }
 
     public String certPem() {
@@ -110,12 +111,19 @@ public final class TestPki {
 
     /** A serving certificate; a SAN that is an IP address literal becomes an IP SAN, any other a DNS SAN. */
     public Issued issueServer(String commonName, String... sans) {
+      return issueServer(Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)), commonName,
+          sans);
+    }
+
+    /** As {@link #issueServer(String, String...)}, valid from {@code notBefore} to {@code notAfter}. */
+    public Issued issueServer(Instant notBefore, Instant notAfter, String commonName, String... sans) {
       List<GeneralName> names = new ArrayList<>();
       for (String san : sans) {
         names.add(isIpLiteral(san) ? new GeneralName(GeneralName.iPAddress, san) : new GeneralName(GeneralName.dNSName, san));
       }
       return issue(new X500Name("CN=" + commonName), KeyPurposeId.id_kp_serverAuth,
-          new Ext(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new))));
+          new Ext(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new))),
+          notBefore, notAfter);
     }
 
     /** A client certificate: Kubernetes takes the CN as the user name and each O as a group. */
@@ -125,7 +133,8 @@ public final class TestPki {
         subject.addRDN(BCStyle.O, o);
       }
       subject.addRDN(BCStyle.CN, commonName);
-      return issue(subject.build(), KeyPurposeId.id_kp_clientAuth, null);
+      return issue(subject.build(), KeyPurposeId.id_kp_clientAuth, null, Instant.now().minus(Duration.ofHours(1)),
+          Instant.now().plus(Duration.ofDays(1)));
     }
 
     /** A client-side SSL context that trusts exactly this CA and presents no certificate. */
@@ -138,7 +147,7 @@ public final class TestPki {
       return TestPki.trustingContext(certificate(), identity);
     }
 
-    private Issued issue(X500Name subject, KeyPurposeId purpose, Ext extra) {
+    private Issued issue(X500Name subject, KeyPurposeId purpose, Ext extra, Instant notBefore, Instant notAfter) {
       KeyPair leaf = newKeyPair();
       List<Ext> extensions = new ArrayList<>(List.of(
           new Ext(Extension.basicConstraints, true, new BasicConstraints(false)),
@@ -147,7 +156,7 @@ public final class TestPki {
       if (extra != null) {
         extensions.add(extra);
       }
-      return sign(name, self.privateKey(), subject, leaf, extensions);
+      return sign(name, self.privateKey(), subject, leaf, extensions, notBefore, notAfter);
     }
   }
 
@@ -194,12 +203,11 @@ public final class TestPki {
   private record Ext(ASN1ObjectIdentifier oid, boolean critical, ASN1Encodable value) {}
 
   private static Issued sign(X500Name issuer, PrivateKey issuerKey, X500Name subject, KeyPair subjectKeys,
-      List<Ext> extensions) {
+      List<Ext> extensions, Instant notBefore, Instant notAfter) {
     try {
-      Instant now = Instant.now();
       PublicKey subjectKey = subjectKeys.getPublic();
       var builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(63, RANDOM).add(BigInteger.ONE),
-          Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject, subjectKey);
+          Date.from(notBefore), Date.from(notAfter), subject, subjectKey);
       for (Ext e : extensions) {
         builder.addExtension(e.oid(), e.critical(), e.value());
       }

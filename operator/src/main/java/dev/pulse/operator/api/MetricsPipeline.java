@@ -22,6 +22,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Reason", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.conditions[?(@.type=='Ready')].reason")
+@AdditionalPrinterColumn(name = "Nodes", type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.nodes.summary")
 @AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE,
     jsonPath = ".metadata.creationTimestamp")
 // spec.namespace's own rule cannot fire when the old object had no spec at all: then the namespace

@@ -13,8 +13,9 @@ public final class MetricsPipelineStatus {
       + " generation while a change has not been reconciled yet.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Ready, Progressing, Degraded, APIServiceAvailable and CertificatesValid;"
-      + " the reason and message of a False Ready say what is wrong and how to fix it.")
+  @JsonPropertyDescription("Ready, Progressing, Degraded, APIServiceAvailable, CertificatesValid and"
+      + " NodesScraped; the reason and message of a False Ready or NodesScraped say what is wrong and how to"
+      + " fix it.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Aggregator pods ready to serve.")
@@ -30,6 +31,10 @@ public final class MetricsPipelineStatus {
   @JsonPropertyDescription("The Pod Security level the aggregator's pods need and why: restricted, or"
       + " privileged with hostNetwork, and which namespace label the operator sets for it.")
   private String podSecurity;
+
+  @JsonPropertyDescription("The kubelets the aggregator scrapes and those it cannot, as it last reported;"
+      + " absent until the operator has read the aggregator's node summary.")
+  private NodesStatus nodes;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -79,6 +84,14 @@ public final class MetricsPipelineStatus {
     this.podSecurity = podSecurity;
   }
 
+  public NodesStatus getNodes() {
+    return nodes;
+  }
+
+  public void setNodes(NodesStatus nodes) {
+    this.nodes = nodes;
+  }
+
   /** Equal statuses need no patch. */
   @Override
   public boolean equals(Object o) {
@@ -88,12 +101,13 @@ public final class MetricsPipelineStatus {
         && Objects.equals(readyReplicas, other.readyReplicas)
         && Objects.equals(apiServiceAvailable, other.apiServiceAvailable)
         && Objects.equals(certificateNotAfter, other.certificateNotAfter)
-        && Objects.equals(podSecurity, other.podSecurity);
+        && Objects.equals(podSecurity, other.podSecurity)
+        && Objects.equals(nodes, other.nodes);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, conditions, readyReplicas, apiServiceAvailable, certificateNotAfter,
-        podSecurity);
+        podSecurity, nodes);
   }
 }

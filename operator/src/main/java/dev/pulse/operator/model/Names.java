@@ -51,6 +51,12 @@ public final class Names {
   /** Selects what the operator manages, so its informers do not cache every Secret in the cluster. */
   public static final String MANAGED_SELECTOR = MANAGED_BY_LABEL + "=" + MANAGED_BY;
 
+  /**
+   * The aggregator's node summary, which the operator reads into the status: a non-resource URL,
+   * so the operator's ClusterRole grants {@code get} on exactly this path.
+   */
+  public static final String NODE_SUMMARY_PATH = "/pulse/v1/nodes";
+
   /** On the pod template: a new serving certificate changes it, which rolls the pods. */
   public static final String SERVING_CERT_HASH_ANNOTATION = "pulse.dev/serving-cert-hash";
   /** On the pod template: what {@code kubectl logs} and {@code exec} pick without {@code -c}. */

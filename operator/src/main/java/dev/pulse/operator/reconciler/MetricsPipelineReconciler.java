@@ -22,6 +22,7 @@ import dev.pulse.operator.model.LocalAggregator;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.model.Names.Component;
 import dev.pulse.operator.status.ApiServiceState;
+import dev.pulse.operator.status.NodeReport;
 import dev.pulse.operator.status.Observations;
 import dev.pulse.operator.status.PodProblems;
 import dev.pulse.operator.status.StatusAggregator;
@@ -137,6 +138,7 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
   private final Clock clock;
   private final EventRecorder events =
       new EventRecorder(Objects.requireNonNullElse(System.getenv("HOSTNAME"), Names.MANAGED_BY));
+  private final AggregatorNodes aggregatorNodes;
 
   /**
    * @param defaultImage the aggregator image released with the operator
@@ -151,6 +153,7 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
     this.localAggregator = localAggregator;
     this.namespaces = namespaces;
     this.clock = clock;
+    this.aggregatorNodes = new AggregatorNodes(localAggregator);
   }
 
   /**
@@ -179,11 +182,12 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
 
   /**
    * The aggregator's pods, watched so that the status can say why one does not run; they carry the
-   * pipeline's name as a label, as every managed object does.
+   * pipeline's name as a label, as every managed object does. And the aggregator's node summary,
+   * polled, for the kubelets it cannot scrape.
    */
   @Override
   public List<EventSource<?, MetricsPipeline>> prepareEventSources(EventSourceContext<MetricsPipeline> context) {
-    return List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MetricsPipeline.class)
+    return List.of(aggregatorNodes.eventSource(context), new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MetricsPipeline.class)
         .withName("aggregator-pods")
         .withNamespaces(namespaces.informerNamespaces())
         .withLabelSelector(Names.MANAGED_SELECTOR + "," + Names.COMPONENT_LABEL + "=" + Component.AGGREGATOR.value)
@@ -199,14 +203,16 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
     Instant now = clock.instant();
     Optional<String> activePipeline = activePipeline(pipeline, context);
     if (activePipeline.isPresent()) {
+      aggregatorNodes.forget(pipeline);
       Observations observed = new Observations(Workload.notCreated(pipeline.getSpec().getReplicas()),
-          new ApiServiceState.Absent(), Optional.empty(), activePipeline);
+          new ApiServiceState.Absent(), Optional.empty(), activePipeline, Optional.empty());
       return patchStatusIfChanged(pipeline, StatusAggregator.aggregate(pipeline, observed, now), context, now)
           .rescheduleAfter(INACTIVE_RECHECK);
     }
     if (!namespaces.allows(pipeline.getSpec().getNamespace())) {
       // Its informers do not see that namespace, nor may its Role write there: running the workflow
       // would only collect "forbidden" errors. spec.namespace is immutable, so nothing to recheck.
+      aggregatorNodes.forget(pipeline);
       return patchStatusIfChanged(pipeline, StatusAggregator.outsideNamespaces(pipeline, namespaces, now), context, now);
     }
 
@@ -233,8 +239,17 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
         .or(() -> replaced.filter(owner -> keepApiService).map(ApiServiceState.HandingOver::new))
         .orElseGet(() -> context.getSecondaryResource(APIService.class).map(MetricsPipelineReconciler::owned)
             .orElseGet(ApiServiceState.Absent::new));
-    Observations observed = new Observations(workload(pipeline, context), apiService,
-        Optional.of(tls.serving().certificate().getNotAfter().toInstant()), Optional.empty());
+    Workload workload = workload(pipeline, context);
+    // Only a ready pod answers; before one is, the summary would say nothing but "unreachable".
+    if (workload.ready() > 0) {
+      aggregatorNodes.watch(pipeline, tls);
+    } else {
+      aggregatorNodes.forget(pipeline);
+    }
+    Optional<NodeReport> nodes = workload.ready() > 0 ? context.getSecondaryResource(NodeReport.class)
+        : Optional.empty();
+    Observations observed = new Observations(workload, apiService,
+        Optional.of(tls.serving().certificate().getNotAfter().toInstant()), Optional.empty(), nodes);
     // Renewal must not wait for the periodic resync (hours): come back when a certificate is due.
     Duration untilDue = Duration.between(now, tls.nextChange(policy.renewBefore()));
     Duration next = untilDue.compareTo(MIN_RESCHEDULE) < 0 ? MIN_RESCHEDULE : untilDue;

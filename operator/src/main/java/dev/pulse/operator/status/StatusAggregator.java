@@ -22,7 +22,7 @@ import java.util.Optional;
  * The one place the status is computed. {@code Ready} answers "does {@code kubectl top} work",
  * {@code Progressing} "is a change still rolling out", {@code Degraded} "does someone have to act";
  * {@code APIServiceAvailable} and {@code CertificatesValid} show the two things that fail most
- * often on their own. A False {@code Ready} names the most fundamental problem, and every message
+ * often on their own, {@code NodesScraped} which kubelets cannot be scraped and why. A False {@code Ready} names the most fundamental problem, and every message
  * says how to fix it.
  */
 public final class StatusAggregator {
@@ -32,6 +32,7 @@ public final class StatusAggregator {
   public static final String DEGRADED = "Degraded";
   public static final String API_SERVICE_AVAILABLE = "APIServiceAvailable";
   public static final String CERTIFICATES_VALID = "CertificatesValid";
+  public static final String NODES_SCRAPED = NodesScraped.TYPE;
 
   static final String TRUE = "True";
   static final String FALSE = "False";
@@ -64,7 +65,7 @@ public final class StatusAggregator {
         + " Deployment and grant its Role in " + namespace + " (config/README.md shows how).";
     return status(pipeline, blocked("NamespaceNotManaged", message),
         new Observations(Workload.notCreated(pipeline.getSpec().getReplicas()), new ApiServiceState.Absent(),
-            Optional.empty(), Optional.empty()), now);
+            Optional.empty(), Optional.empty(), Optional.empty()), now);
   }
 
   private static MetricsPipelineStatus status(MetricsPipeline pipeline, List<Verdict> verdicts, Observations observed,
@@ -83,6 +84,7 @@ public final class StatusAggregator {
     if (observed.activePipeline().isEmpty()) {
       status.setPodSecurity(podSecurity(pipeline));
     }
+    status.setNodes(observed.activePipeline().isPresent() ? null : NodesScraped.nodes(observed.nodes()));
     return status;
   }
 
@@ -120,13 +122,16 @@ public final class StatusAggregator {
         new Verdict(PROGRESSING, FALSE, reason, message),
         new Verdict(DEGRADED, TRUE, reason, message),
         new Verdict(API_SERVICE_AVAILABLE, UNKNOWN, reason, message),
-        new Verdict(CERTIFICATES_VALID, UNKNOWN, reason, message));
+        new Verdict(CERTIFICATES_VALID, UNKNOWN, reason, message),
+        new Verdict(NODES_SCRAPED, UNKNOWN, reason, message));
   }
 
   private static List<Verdict> active(MetricsPipeline pipeline, Observations observed, Instant now) {
     String namespace = pipeline.getSpec().getNamespace();
     Verdict apiService = apiService(observed.apiService(), pipeline.getSpec());
     Verdict certificates = certificates(observed.certificateNotAfter(), now, namespace);
+    NodesScraped.Verdict scrapes = NodesScraped.verdict(pipeline, observed.nodes());
+    Verdict nodes = new Verdict(NODES_SCRAPED, scrapes.status(), scrapes.reason(), scrapes.message());
     Workload workload = observed.workload();
     Optional<Verdict> workloadProblem = workloadProblem(workload, namespace);
     boolean rollingOut = workload.rollingOut();
@@ -172,10 +177,13 @@ public final class StatusAggregator {
     } else if (workload.ready() > 0 && !rollingOut && !TRUE.equals(apiService.status())
         && observed.apiService() instanceof Owned) {
       degraded = ready.as(DEGRADED, TRUE);
+    } else if (FALSE.equals(nodes.status())) {
+      // kubectl top works for the other nodes, so Ready stays; but no wait will scrape these.
+      degraded = nodes.as(DEGRADED, TRUE);
     } else {
       degraded = new Verdict(DEGRADED, FALSE, "AsExpected", "Nothing needs attention.");
     }
-    return List.of(ready, progressing, degraded, apiService, certificates);
+    return List.of(ready, progressing, degraded, apiService, certificates, nodes);
   }
 
   private static Verdict apiService(ApiServiceState state, MetricsPipelineSpec spec) {

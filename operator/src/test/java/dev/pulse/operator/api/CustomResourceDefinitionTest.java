@@ -44,12 +44,13 @@ class CustomResourceDefinitionTest {
   }
 
   @Test
-  void printerColumnsShowReadinessFromTheReadyCondition() throws IOException {
+  void printerColumnsShowReadinessFromTheReadyConditionAndScrapedOfSelectedNodes() throws IOException {
     assertThat(version(crd()).getAdditionalPrinterColumns())
         .extracting(c -> c.getName() + " " + c.getJsonPath())
         .containsExactlyInAnyOrder(
             "Ready .status.conditions[?(@.type==\"Ready\")].status",
             "Reason .status.conditions[?(@.type=='Ready')].reason",
+            "Nodes .status.nodes.summary",
             "Age .metadata.creationTimestamp");
   }
 

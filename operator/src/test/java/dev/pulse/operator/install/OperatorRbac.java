@@ -82,6 +82,8 @@ final class OperatorRbac {
     // The two built-in roles the aggregator is bound to (see the class comment).
     rules.add(named(rule(RBAC, "clusterroles", "bind"), Names.AUTH_DELEGATOR_CLUSTER_ROLE));
     rules.add(named(rule(RBAC, "roles", "bind"), Names.AUTH_READER_ROLE));
+    // AggregatorNodes: the aggregator's node summary, which it authorizes as a non-resource URL.
+    rules.add(new PolicyRuleBuilder().withNonResourceURLs(Names.NODE_SUMMARY_PATH).withVerbs("get").build());
     // Held so that the operator may write and bind the roles that grant them (see the class comment).
     rules.addAll(AggregatorClusterRoleDependentResource.desired(anyPipeline()).getRules());
     rules.addAll(MetricsReaderClusterRoleDependentResource.desired(anyPipeline()).getRules());

@@ -13,6 +13,8 @@ import dev.pulse.operator.testing.Pipelines;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -81,7 +83,8 @@ class StatusAggregatorTest {
   @Test
   void aSecondPipelineStaysInactive() {
     MetricsPipelineStatus status = StatusAggregator.aggregate(Pipelines.pipeline(),
-        new Observations(Workload.notCreated(1), new Absent(), Optional.empty(), Optional.of("first")), NOW);
+        new Observations(Workload.notCreated(1), new Absent(), Optional.empty(), Optional.of("first"),
+            Optional.empty()), NOW);
     Condition ready = assertCondition(status, "Ready", "False", "AnotherPipelineActive");
     assertThat(ready.getMessage()).contains("MetricsPipeline first", "Delete one");
     assertCondition(status, "Degraded", "True", "AnotherPipelineActive");
@@ -149,8 +152,8 @@ class StatusAggregatorTest {
         .contains("baseline", "pod-security.kubernetes.io/enforce=privileged",
             "pod-security.kubernetes.io/audit stays restricted", "pulse-system");
     assertThat(StatusAggregator.aggregate(Pipelines.pipeline(spec -> spec.setHostNetwork(true)),
-        new Observations(Workload.notCreated(1), new Absent(), Optional.empty(), Optional.of("first")), NOW)
-        .getPodSecurity()).as("an inactive pipeline runs nothing").isNull();
+        new Observations(Workload.notCreated(1), new Absent(), Optional.empty(), Optional.of("first"),
+            Optional.empty()), NOW).getPodSecurity()).as("an inactive pipeline runs nothing").isNull();
   }
 
   @Test
@@ -191,7 +194,8 @@ class StatusAggregatorTest {
     Instant later = NOW.plus(Duration.ofMinutes(5));
 
     MetricsPipelineStatus next = StatusAggregator.aggregate(pipeline,
-        new Observations(new Workload(2, 2, 2, 2, false, Optional.empty()), AVAILABLE, CERT_VALID, Optional.empty()),
+        new Observations(new Workload(2, 2, 2, 2, false, Optional.empty()), AVAILABLE, CERT_VALID, Optional.empty(),
+            Optional.empty()),
         later);
 
     // Ready stayed True/MetricsAvailable though its message changed ("2 of 2").
@@ -202,18 +206,111 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void everyNodeScrapedIsNodesScrapedWithItsCountInTheNodesColumn() {
+    MetricsPipelineStatus status = withNodes(Pipelines.pipeline(),
+        new NodeReport.Scrapes(3, 3, 0, Map.of(), List.of()));
+
+    assertCondition(status, "NodesScraped", "True", "AllNodesScraped");
+    assertCondition(status, "Degraded", "False", "AsExpected");
+    assertThat(status.getNodes().getSummary()).isEqualTo("3/3");
+    assertThat(status.getNodes().getFailing()).isEmpty();
+  }
+
+  @Test
+  void failingNodesDegradeThePipelineButKeepItReady() {
+    MetricsPipelineStatus status = withNodes(Pipelines.pipeline(), new NodeReport.Scrapes(5, 2, 3,
+        Map.of("KubeletCertificateNameMismatch", 2, "KubeletTimeout", 1), List.of(
+            new NodeReport.Failing("node-1", "KubeletCertificateNameMismatch", "the certificate \"CN=node-1\""
+                + " (SANs: DNS:node-1) has no SAN for the address dialed 10.0.0.61 (the node's InternalIP address)",
+                "2026-03-01T11:00:00Z"),
+            new NodeReport.Failing("node-2", "KubeletTimeout", "no answer", "2026-03-01T11:30:00Z"),
+            new NodeReport.Failing("node-3", "KubeletCertificateNameMismatch", "the same", "2026-03-01T11:40:00Z"))));
+
+    assertCondition(status, "Ready", "True", "MetricsAvailable");
+    Condition nodes = assertCondition(status, "NodesScraped", "False", "KubeletCertificateNameMismatch");
+    assertThat(nodes.getMessage()).startsWith("3 of 5 nodes are not scraped. 2 nodes: the kubelet's serving"
+            + " certificate has no SAN")
+        .contains("kubelet.preferredAddressTypes", "serverTLSBootstrap", "SANs: DNS:node-1", "InternalIP address",
+            "Other causes: 1 KubeletTimeout")
+        .doesNotContain("Insecure");
+    Condition degraded = assertCondition(status, "Degraded", "True", "KubeletCertificateNameMismatch");
+    assertThat(degraded.getMessage()).isEqualTo(nodes.getMessage());
+    assertThat(status.getNodes().getSummary()).isEqualTo("2/5");
+    assertThat(status.getNodes().getFailingCount()).isEqualTo(3);
+    assertThat(status.getNodes().getFailing()).extracting(f -> f.getName()).containsExactly("node-1", "node-2",
+        "node-3");
+  }
+
+  @Test
+  void eachCauseSaysItsFixWithoutTurningVerificationOff() {
+    MetricsPipeline pipeline = Pipelines.pipeline();
+    assertThat(NodesScraped.explanation("KubeletForbidden", pipeline))
+        .contains("system:serviceaccount:pulse-system:pulse-metrics", "nodes/metrics", "pulse:metrics-aggregator");
+    assertThat(NodesScraped.explanation("KubeletUnauthorized", pipeline)).contains("webhook");
+    assertThat(NodesScraped.explanation("KubeletCertificateUnknownAuthority", pipeline))
+        .contains("serverTLSBootstrap", "kubelet.tls.mode CustomCA");
+    assertThat(NodesScraped.explanation("KubeletNameNotResolved", pipeline)).contains("InternalIP");
+    for (String cause : List.of("KubeletCertificateUnknownAuthority", "KubeletCertificateNameMismatch",
+        "KubeletCertificateExpired", "KubeletTLSFailed", "KubeletUnauthorized", "KubeletForbidden", "KubeletHTTPError",
+        "KubeletConnectionRefused", "KubeletNameNotResolved", "KubeletUnreachable", "KubeletTimeout",
+        "NoUsableAddress", "KubeletMalformedResponse", "KubeletResponseTooLarge", "NodeNotReady", "SomethingNew")) {
+      assertThat(NodesScraped.explanation(cause, pipeline)).as(cause).contains("Fix:").doesNotContain("Insecure");
+    }
+  }
+
+  @Test
+  void aChangeOfCauseIsOneWarningMoreNodesOfTheSameCauseNoneAndTheRepairOneRecovery() {
+    MetricsPipeline pipeline = Pipelines.pipeline();
+    pipeline.setStatus(withNodes(pipeline, new NodeReport.Scrapes(3, 3, 0, Map.of(), List.of())));
+    MetricsPipelineStatus oneRefused = withNodes(pipeline, new NodeReport.Scrapes(3, 2, 1,
+        Map.of("KubeletConnectionRefused", 1), List.of(
+            new NodeReport.Failing("node-1", "KubeletConnectionRefused", "refused", "2026-03-01T11:00:00Z"))));
+    assertThat(Transitions.between(pipeline.getStatus(), oneRefused)).extracting(Transitions.Note::reason)
+        .containsExactly("KubeletConnectionRefused");
+
+    pipeline.setStatus(oneRefused);
+    MetricsPipelineStatus twoRefused = withNodes(pipeline, new NodeReport.Scrapes(3, 1, 2,
+        Map.of("KubeletConnectionRefused", 2), List.of(
+            new NodeReport.Failing("node-1", "KubeletConnectionRefused", "refused", "2026-03-01T11:00:00Z"),
+            new NodeReport.Failing("node-2", "KubeletConnectionRefused", "refused", "2026-03-01T11:30:00Z"))));
+    assertThat(twoRefused).as("written: the nodes changed").isNotEqualTo(oneRefused);
+    assertThat(Transitions.between(oneRefused, twoRefused)).isEmpty();
+
+    pipeline.setStatus(twoRefused);
+    assertThat(Transitions.between(twoRefused, withNodes(pipeline, new NodeReport.Scrapes(3, 3, 0, Map.of(),
+        List.of())))).extracting(Transitions.Note::reason).containsExactly("Recovered");
+  }
+
+  @Test
+  void anUnreadableSummaryIsUnknownAndDegradesNothing() {
+    MetricsPipelineStatus status = withNodes(Pipelines.pipeline(),
+        new NodeReport.Unreadable("GET https://localhost:24443/pulse/v1/nodes answered 403: forbidden"));
+
+    Condition nodes = assertCondition(status, "NodesScraped", "Unknown", "SummaryUnavailable");
+    assertThat(nodes.getMessage()).contains("answered 403");
+    assertCondition(status, "Degraded", "False", "AsExpected");
+    assertThat(status.getNodes()).isNull();
+  }
+
+  @Test
   void anUnchangedSituationYieldsAnEqualStatus() {
     MetricsPipeline pipeline = Pipelines.pipeline();
     pipeline.setStatus(aggregate(pipeline, RUNNING, AVAILABLE, CERT_VALID));
     MetricsPipelineStatus again = StatusAggregator.aggregate(pipeline,
-        new Observations(RUNNING, AVAILABLE, CERT_VALID, Optional.empty()), NOW.plus(Duration.ofHours(1)));
+        new Observations(RUNNING, AVAILABLE, CERT_VALID, Optional.empty(), Optional.empty()),
+        NOW.plus(Duration.ofHours(1)));
     assertThat(again).isEqualTo(pipeline.getStatus());
   }
 
   private static MetricsPipelineStatus aggregate(MetricsPipeline pipeline, Workload workload, ApiServiceState api,
       Optional<Instant> certificateNotAfter) {
-    return StatusAggregator.aggregate(pipeline, new Observations(workload, api, certificateNotAfter, Optional.empty()),
-        NOW);
+    return StatusAggregator.aggregate(pipeline, new Observations(workload, api, certificateNotAfter, Optional.empty(),
+        Optional.empty()), NOW);
+  }
+
+  private static MetricsPipelineStatus withNodes(MetricsPipeline pipeline, NodeReport report) {
+    return StatusAggregator.aggregate(pipeline, new Observations(RUNNING, AVAILABLE, CERT_VALID, Optional.empty(),
+        Optional.of(report)), NOW);
   }
 
   private static Condition assertCondition(MetricsPipelineStatus status, String type, String value, String reason) {
