@@ -24,35 +24,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PipelineLifecycleE2E {
 
   private static final Duration CONVERGE = Duration.ofMinutes(2);
-  /** metrics-server's own APIService and reader role, as its release manifest installs them. */
-  private static final String METRICS_SERVER_OBJECTS = """
-      apiVersion: rbac.authorization.k8s.io/v1
-      kind: ClusterRole
-      metadata:
-        name: system:aggregated-metrics-reader
-        labels:
-          k8s-app: metrics-server
-          rbac.authorization.k8s.io/aggregate-to-admin: "true"
-          rbac.authorization.k8s.io/aggregate-to-edit: "true"
-          rbac.authorization.k8s.io/aggregate-to-view: "true"
-      rules:
-      - apiGroups: [metrics.k8s.io]
-        resources: [pods, nodes]
-        verbs: [get, list, watch]
-      ---
-      apiVersion: apiregistration.k8s.io/v1
-      kind: APIService
-      metadata:
-        name: v1beta1.metrics.k8s.io
-        labels: {k8s-app: metrics-server}
-      spec:
-        group: metrics.k8s.io
-        version: v1beta1
-        groupPriorityMinimum: 100
-        versionPriority: 100
-        insecureSkipTLSVerify: true
-        service: {name: metrics-server, namespace: kube-system}
-      """;
 
   private static LocalCluster cluster;
 
@@ -123,7 +94,7 @@ class PipelineLifecycleE2E {
     assertThat(top.stderr()).contains("Metrics API not available");
 
     // metrics-server was installed meanwhile; then the pipeline comes back.
-    cluster.kubectlWithInput(METRICS_SERVER_OBJECTS, "apply", "-f", "-").ok();
+    cluster.kubectlWithInput(MetricsServerObjects.readerRoleAndApiService(443), "apply", "-f", "-").ok();
     String foreignVersion = cluster.json("get", "apiservice", "v1beta1.metrics.k8s.io", "-o", "json")
         .at("/metadata/resourceVersion").asText();
     cluster.kubectl("apply", "-f", cluster.repo().resolve(Pipelines.SAMPLE).toString()).ok();

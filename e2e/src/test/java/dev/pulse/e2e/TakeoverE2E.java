@@ -25,12 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TakeoverE2E {
 
   private static final Duration CONVERGE = Duration.ofMinutes(3);
-  /**
-   * metrics-server's APIService, reader role and Service as its release manifest installs them
-   * (insecureSkipTLSVerify included), the Service pointing at the local process as in development
-   * mode.
-   */
-  private static final String METRICS_SERVER = """
+  /** metrics-server's Service, pointing at the local process (baseline-metrics-server.sh) as in development mode. */
+  private static final String METRICS_SERVER_SERVICE = """
       apiVersion: v1
       kind: Service
       metadata:
@@ -40,34 +36,7 @@ class TakeoverE2E {
       spec:
         type: ExternalName
         externalName: localhost
-        ports: [{name: https, port: %1$d, protocol: TCP}]
-      ---
-      apiVersion: rbac.authorization.k8s.io/v1
-      kind: ClusterRole
-      metadata:
-        name: system:aggregated-metrics-reader
-        labels:
-          k8s-app: metrics-server
-          rbac.authorization.k8s.io/aggregate-to-admin: "true"
-          rbac.authorization.k8s.io/aggregate-to-edit: "true"
-          rbac.authorization.k8s.io/aggregate-to-view: "true"
-      rules:
-      - apiGroups: [metrics.k8s.io]
-        resources: [pods, nodes]
-        verbs: [get, list, watch]
-      ---
-      apiVersion: apiregistration.k8s.io/v1
-      kind: APIService
-      metadata:
-        name: v1beta1.metrics.k8s.io
-        labels: {k8s-app: metrics-server}
-      spec:
-        group: metrics.k8s.io
-        version: v1beta1
-        groupPriorityMinimum: 100
-        versionPriority: 100
-        insecureSkipTLSVerify: true
-        service: {name: metrics-server, namespace: kube-system, port: %1$d}
+        ports: [{name: https, port: %d, protocol: TCP}]
       """;
   /** Created, not applied: up.sh's apply of the sample then leaves takeover as it is. */
   private static final String PIPELINE = """
@@ -107,7 +76,9 @@ class TakeoverE2E {
         .until(() -> Pipelines.managedObjects(cluster).isEmpty());
 
     cluster.script("baseline-metrics-server.sh", "start");
-    cluster.kubectlWithInput(METRICS_SERVER.formatted(cluster.port("METRICS_SERVER")), "apply", "-f", "-").ok();
+    int port = cluster.port("METRICS_SERVER");
+    cluster.kubectlWithInput(METRICS_SERVER_SERVICE.formatted(port) + "---\n"
+        + MetricsServerObjects.readerRoleAndApiService(port), "apply", "-f", "-").ok();
     await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(2))
         .until(() -> cluster.kubectl("top", "nodes").exitCode() == 0);
 
