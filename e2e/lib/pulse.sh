@@ -74,7 +74,14 @@ pulse_jar() {
 # leader election included. Every e2e test thereby proves the CSV's RBAC is enough.
 operator_start() {
   kc apply -f "${CRD_FILE}" >/dev/null
-  kc wait --for=condition=Established crd/metricspipelines.pulse.dev --timeout=60s >/dev/null
+  # Not `kubectl wait`: right after the create the CRD has no conditions yet, and kubectl 1.33
+  # fails on that ("accessor error") instead of waiting.
+  local start=${SECONDS}
+  until [[ "$(kc get crd metricspipelines.pulse.dev \
+    -o jsonpath='{.status.conditions[?(@.type=="Established")].status}' 2>/dev/null)" == True ]]; do
+    ((SECONDS - start < 60)) || die "CRD metricspipelines.pulse.dev not Established after 60s"
+    sleep 1
+  done
   if component_alive "${OPERATOR_NAME}"; then
     log "operator already running"
     return 0
@@ -339,6 +346,11 @@ aggregator_down() {
 # `kubectl wait` for Ready; on timeout, what the status and the logs say.
 pipeline_wait_ready() {
   local start=${SECONDS}
+  # kubectl 1.33 fails instead of waiting while an object has no conditions at all.
+  until [[ -n "$(kc get metricspipeline "${PIPELINE}" -o jsonpath='{.status.conditions}' 2>/dev/null)" ]] ||
+    ((SECONDS - start >= READY_TIMEOUT_PIPELINE)); do
+    sleep 1
+  done
   if ! kc wait --for=condition=Ready "metricspipeline/${PIPELINE}" --timeout="${READY_TIMEOUT_PIPELINE}s" >/dev/null; then
     kc get metricspipeline "${PIPELINE}" -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\n"}{end}' >&2
     log_tail "${OPERATOR_NAME}" 20
