@@ -92,7 +92,8 @@ import org.slf4j.LoggerFactory;
     // pipeline that holds the API.
     @Dependent(name = "metrics-reader-cluster-role", type = MetricsReaderClusterRoleDependentResource.class,
         dependsOn = MetricsPipelineReconciler.API_SERVICE),
-    @Dependent(name = MetricsPipelineReconciler.SERVICE, type = ServiceDependentResource.class, dependsOn = MetricsPipelineReconciler.NAMESPACE),
+    @Dependent(name = MetricsPipelineReconciler.SERVICE, type = ServiceDependentResource.class,
+        dependsOn = MetricsPipelineReconciler.NAMESPACE),
     @Dependent(name = MetricsPipelineReconciler.CA_SECRET, type = CaSecretDependentResource.class,
         dependsOn = MetricsPipelineReconciler.NAMESPACE),
     @Dependent(name = MetricsPipelineReconciler.API_SERVICE, type = ApiServiceDependentResource.class,
@@ -102,7 +103,8 @@ import org.slf4j.LoggerFactory;
         dependsOn = MetricsPipelineReconciler.API_SERVICE),
     @Dependent(name = MetricsPipelineReconciler.DEPLOYMENT, type = DeploymentDependentResource.class,
         dependsOn = {MetricsPipelineReconciler.SERVING_SECRET, MetricsPipelineReconciler.SERVICE_ACCOUNT}),
-    @Dependent(name = MetricsPipelineReconciler.POD_DISRUPTION_BUDGET, type = PodDisruptionBudgetDependentResource.class,
+    @Dependent(name = MetricsPipelineReconciler.POD_DISRUPTION_BUDGET,
+        type = PodDisruptionBudgetDependentResource.class,
         dependsOn = MetricsPipelineReconciler.DEPLOYMENT,
         reconcilePrecondition = PodDisruptionBudgetDependentResource.Needed.class),
 })
@@ -187,15 +189,16 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
    */
   @Override
   public List<EventSource<?, MetricsPipeline>> prepareEventSources(EventSourceContext<MetricsPipeline> context) {
-    return List.of(aggregatorNodes.eventSource(context), new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MetricsPipeline.class)
-        .withName("aggregator-pods")
-        .withNamespaces(namespaces.informerNamespaces())
-        .withLabelSelector(Names.MANAGED_SELECTOR + "," + Names.COMPONENT_LABEL + "=" + Component.AGGREGATOR.value)
-        .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())
-            .map(labels -> labels.get(Names.INSTANCE_LABEL))
-            .map(name -> Set.of(new ResourceID(name)))
-            .orElse(Set.of()))
-        .build(), context));
+    return List.of(aggregatorNodes.eventSource(context),
+        new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MetricsPipeline.class)
+            .withName("aggregator-pods")
+            .withNamespaces(namespaces.informerNamespaces())
+            .withLabelSelector(Names.MANAGED_SELECTOR + "," + Names.COMPONENT_LABEL + "=" + Component.AGGREGATOR.value)
+            .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())
+                .map(labels -> labels.get(Names.INSTANCE_LABEL))
+                .map(name -> Set.of(new ResourceID(name)))
+                .orElse(Set.of()))
+            .build(), context));
   }
 
   @Override
@@ -213,7 +216,8 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
       // Its informers do not see that namespace, nor may its Role write there: running the workflow
       // would only collect "forbidden" errors. spec.namespace is immutable, so nothing to recheck.
       aggregatorNodes.forget(pipeline);
-      return patchStatusIfChanged(pipeline, StatusAggregator.outsideNamespaces(pipeline, namespaces, now), context, now);
+      return patchStatusIfChanged(pipeline, StatusAggregator.outsideNamespaces(pipeline, namespaces, now), context,
+          now);
     }
 
     TlsPolicy policy = TlsPolicy.of(pipeline);

@@ -22,8 +22,8 @@ import java.util.Optional;
  * The one place the status is computed. {@code Ready} answers "does {@code kubectl top} work",
  * {@code Progressing} "is a change still rolling out", {@code Degraded} "does someone have to act";
  * {@code APIServiceAvailable} and {@code CertificatesValid} show the two things that fail most
- * often on their own, {@code NodesScraped} which kubelets cannot be scraped and why. A False {@code Ready} names the most fundamental problem, and every message
- * says how to fix it.
+ * often on their own, {@code NodesScraped} which kubelets cannot be scraped and why. A False
+ * {@code Ready} names the most fundamental problem, and every message says how to fix it.
  */
 public final class StatusAggregator {
 
