@@ -46,10 +46,9 @@ public final class StatusAggregator {
    * situation yields an equal status (and no write).
    */
   public static MetricsPipelineStatus aggregate(MetricsPipeline pipeline, Observations observed, Instant now) {
-    List<Verdict> verdicts = observed.activePipeline().isPresent()
-        ? inactive(observed.activePipeline().get())
-        : active(pipeline, observed, now);
-    return status(pipeline, verdicts, observed, now);
+    boolean runs = observed.activePipeline().isEmpty();
+    List<Verdict> verdicts = runs ? active(pipeline, observed, now) : inactive(observed.activePipeline().get());
+    return status(pipeline, verdicts, observed, runs, now);
   }
 
   /**
@@ -65,11 +64,12 @@ public final class StatusAggregator {
         + " Deployment and grant its Role in " + namespace + " (config/README.md shows how).";
     return status(pipeline, blocked("NamespaceNotManaged", message),
         new Observations(Workload.notCreated(pipeline.getSpec().getReplicas()), new ApiServiceState.Absent(),
-            Optional.empty(), Optional.empty(), Optional.empty()), now);
+            Optional.empty(), Optional.empty(), Optional.empty()), false, now);
   }
 
+  /** @param runs whether the operator runs an aggregator for this pipeline, whose pods and nodes then count */
   private static MetricsPipelineStatus status(MetricsPipeline pipeline, List<Verdict> verdicts, Observations observed,
-      Instant now) {
+      boolean runs, Instant now) {
     Long generation = pipeline.getMetadata().getGeneration();
     List<Condition> previous = pipeline.getStatus() == null || pipeline.getStatus().getConditions() == null
         ? List.of() : pipeline.getStatus().getConditions();
@@ -81,10 +81,10 @@ public final class StatusAggregator {
     status.setReadyReplicas(observed.workload().ready());
     status.setApiServiceAvailable(observed.apiService() instanceof Owned owned && TRUE.equals(owned.available()));
     status.setCertificateNotAfter(observed.certificateNotAfter().map(Instant::toString).orElse(null));
-    if (observed.activePipeline().isEmpty()) {
+    if (runs) {
       status.setPodSecurity(podSecurity(pipeline));
+      status.setNodes(NodesScraped.nodes(observed.nodes()));
     }
-    status.setNodes(observed.activePipeline().isPresent() ? null : NodesScraped.nodes(observed.nodes()));
     return status;
   }
 

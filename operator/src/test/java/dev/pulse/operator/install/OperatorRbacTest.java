@@ -9,12 +9,12 @@ import dev.pulse.operator.api.MetricsPipeline;
 import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.reconciler.MetricsPipelineReconciler;
+import dev.pulse.operator.testing.DeploymentController;
 import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.APIServiceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -116,11 +116,7 @@ class OperatorRbacTest {
     client.resource(pipeline).create();
     await().atMost(WAIT).until(() -> budget() != null && deployment() != null);
     // Ready pods, as the Deployment controller reports them: only then is the APIService taken over.
-    client.apps().deployments().inNamespace("pulse-system").withName(Names.DEPLOYMENT).editStatus(deployment -> {
-      deployment.setStatus(new DeploymentStatusBuilder().withReplicas(2).withUpdatedReplicas(2).withReadyReplicas(2)
-          .withAvailableReplicas(2).build());
-      return deployment;
-    });
+    DeploymentController.podsReady(client, "pulse-system", 2);
     await().atMost(WAIT).until(() -> Names.MANAGED_BY.equals(client.resources(APIService.class)
         .withName(Names.API_SERVICE).get().getMetadata().getLabels().get(Names.MANAGED_BY_LABEL)));
 

@@ -9,6 +9,7 @@ import dev.pulse.operator.api.MetricsPipeline;
 import dev.pulse.operator.api.MetricsPipelineSpec;
 import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.model.Names;
+import dev.pulse.operator.testing.DeploymentController;
 import dev.pulse.operator.testing.MovableClock;
 import dev.pulse.operator.testing.Pipelines;
 import dev.pulse.operator.tls.Pem;
@@ -29,7 +30,6 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -314,11 +314,7 @@ class MetricsPipelineReconcilerTest {
     assertThat(condition("cluster", "Degraded").getStatus()).isEqualTo("False");
 
     // What the Deployment controller writes once the pod's readiness probe (/readyz) passes.
-    client.resources(Deployment.class).inNamespace(NAMESPACE).withName(Names.DEPLOYMENT).editStatus(deployment -> {
-      deployment.setStatus(new DeploymentStatusBuilder().withReplicas(1).withUpdatedReplicas(1).withReadyReplicas(1)
-          .withAvailableReplicas(1).build());
-      return deployment;
-    });
+    DeploymentController.podsReady(client, NAMESPACE, 1);
     await().atMost(WAIT).untilAsserted(() -> {
       APIService apiService = get(APIService.class, null, Names.API_SERVICE);
       assertThat(apiService.getMetadata().getOwnerReferences()).extracting(OwnerReference::getUid)

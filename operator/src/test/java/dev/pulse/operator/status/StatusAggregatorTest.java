@@ -78,6 +78,8 @@ class StatusAggregatorTest {
     assertThat(ready.getMessage()).contains("spec.namespace monitoring", "PULSE_AGGREGATOR_NAMESPACES: pulse-system");
     assertCondition(status, "Degraded", "True", "NamespaceNotManaged");
     assertThat(status.getReadyReplicas()).isZero();
+    assertThat(status.getPodSecurity()).as("no pods, no level").isNull();
+    assertThat(status.getNodes()).isNull();
   }
 
   @Test
