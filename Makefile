@@ -1,7 +1,7 @@
 # The front door. `make up` runs the main job, `make test` runs every test.
 MVN ?= ./mvnw -B -ntp
 
-.PHONY: help build test bench bench-compare up down peers manifests bundle clean
+.PHONY: help build test bench bench-compare up down peers manifests bundle class-lists clean
 
 # make bench / bench-compare read these from the environment (details: e2e/README.md):
 #   PULSE_BENCH_NODES="3 1000"   sizes, each run for both servers (3 = the make up cluster's kwok nodes, idle; 5000 opt-in)
@@ -17,8 +17,9 @@ help: ## List the targets
 	@printf '\nmake bench / bench-compare variables (environment):\n'
 	@grep -E '^#   PULSE_BENCH_' $(MAKEFILE_LIST) | sed 's/^# //'
 
-build: ## Compile and package every module (no tests)
+build: ## Compile and package every module (no tests); the kubectl plugin kubectl-pulse in .pulse/bin
 	$(MVN) -q package -DskipTests
+	e2e/bin/install-plugin.sh
 
 test: ## Run all tests
 	$(MVN) verify
@@ -47,6 +48,10 @@ manifests: ## Regenerate crds/ and config/ (install manifests) from the operator
 
 bundle: ## Regenerate the OLM bundle (bundle/, bundle.Dockerfile) from the same sources (the build fails while stale)
 	$(MVN) -q -pl operator -am -Pbundle process-test-classes
+
+class-lists: ## Regenerate the class lists of the JVMs' class-data archives by training on the running make up cluster
+	$(MVN) -q -pl metrics-core,operator package -DskipTests
+	e2e/bin/class-lists.sh
 
 clean: ## Remove build output
 	$(MVN) -q clean

@@ -6,7 +6,8 @@
 # pinned by e2e/versions.env, into ${PULSE_CACHE:-~/.cache/pulse}/k8s/<version>-<key>/bin.
 # Binaries already built for the same key are kept, so a warm run takes a second.
 # With --operator-sdk it builds only operator-sdk (the OLM bundle's validator in make test), into
-# ${PULSE_CACHE}/tools/operator-sdk-<version>-<key>/bin, keyed by the tools' pins alone.
+# ${PULSE_CACHE}/tools/operator-sdk-<version>-<key>/bin, keyed by its own pins alone; --helm
+# likewise builds only helm (the chart's tests) into ${PULSE_CACHE}/tools/helm-<version>-<key>/bin.
 #
 # Why wrapper modules: k8s.io/kubernetes and etcd's server module carry replace directives,
 # so `go install pkg@version` refuses them. A throw-away module that requires them (and, for
@@ -37,11 +38,13 @@ VERSION_ARGS=(--version)
 
 usage() {
   cat <<EOF
-usage: $(basename "$0") [--print-dir | --operator-sdk | --print-operator-sdk]
+usage: $(basename "$0") [--print-dir | --operator-sdk | --print-operator-sdk | --helm | --print-helm]
   Builds the pinned peers into ${PEERS_DIR}/bin (skips what is built).
   --print-dir           only print the bin directory
   --operator-sdk        build only operator-sdk ${OPERATOR_SDK_VERSION} into $(operator_sdk_dir)/bin
   --print-operator-sdk  only print the path of operator-sdk
+  --helm                build only helm ${HELM_VERSION} into $(helm_dir)/bin
+  --print-helm          only print the path of helm
 EOF
 }
 
@@ -285,11 +288,46 @@ build_operator_sdk() (
   log "operator-sdk built in $(fmt_duration $((SECONDS - start)))"
 )
 
+# A subshell, as build_operator_sdk. helm has no replace directives; the wrapper is kept for the
+# same progress lines and logs. Its Makefile's ldflags: the version, and the Kubernetes version
+# that `helm lint` and `.Capabilities` assume, from the client-go it is built with (v0.X -> 1.X).
+build_helm() (
+  local v=${HELM_VERSION} start=${SECONDS} commit client_go minor flags var pkg=helm.sh/helm/v3
+  PEERS_DIR="$(helm_dir)"
+  SRC_DIR="${PEERS_DIR}/src"
+  BUILD_LOG_DIR="${PEERS_DIR}/logs"
+  VERSION_ARGS=(version --short)
+  mkdir -p "${PEERS_DIR}/bin" "${SRC_DIR}" "${BUILD_LOG_DIR}"
+  exec 9>"${PEERS_DIR}/.lock"
+  flock 9
+  if [[ -x "${PEERS_DIR}/bin/helm" ]]; then
+    log "helm ${v} up to date in ${PEERS_DIR}/bin"
+    return 0
+  fi
+  check_go
+  log "building helm ${v} into ${PEERS_DIR}/bin ($(go env GOVERSION), nice 10, logs in ${BUILD_LOG_DIR})"
+  prepare helm "${pkg}" "${v}" "" "" "${pkg}/cmd/helm"
+  commit="$(module_info "${pkg}" "${v}" Hash)"
+  client_go="$(awk '$1 == "k8s.io/client-go" { print $2 }' "$(upstream_gomod "${pkg}" "${v}")")"
+  [[ "${client_go}" =~ ^v0\.([0-9]+)\. ]] || die "cannot read k8s.io/client-go's version from helm ${v}'s go.mod"
+  minor=${BASH_REMATCH[1]}
+  # No commit when the proxy does not say: `helm version --short` would print "+gunknown".
+  flags="-s -w -X ${pkg}/internal/version.version=${v} -X ${pkg}/internal/version.gitTreeState=clean"
+  [[ -z "${commit}" ]] || flags+=" -X ${pkg}/internal/version.gitCommit=${commit}"
+  for var in lint/rules.k8sVersion chartutil.k8sVersion; do
+    flags+=" -X ${pkg}/pkg/${var}Major=1 -X ${pkg}/pkg/${var}Minor=${minor}"
+  done
+  build_one helm helm "${pkg}/cmd/helm" "${flags}"
+  log "helm built in $(fmt_duration $((SECONDS - start)))"
+)
+
 main() {
   case "${1:-}" in
     --print-dir) printf '%s\n' "${PEERS_DIR}/bin"; return 0 ;;
     --print-operator-sdk) printf '%s\n' "$(operator_sdk_dir)/bin/operator-sdk"; return 0 ;;
     --operator-sdk) build_operator_sdk; return 0 ;;
+    --print-helm) printf '%s\n' "$(helm_dir)/bin/helm"; return 0 ;;
+    --helm) build_helm; return 0 ;;
     -h | --help) usage; return 0 ;;
     "") ;;
     *) usage >&2; exit 2 ;;

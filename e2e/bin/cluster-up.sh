@@ -4,6 +4,8 @@
 # kube-controller-manager, kube-scheduler and kwok. State lives in <repo>/.pulse/
 # (git-ignored), the admin kubeconfig at .pulse/kubeconfig, logs in .pulse/logs/.
 # Binaries come from build-peers.sh; run it first (up.sh does).
+# PULSE_APISERVER_AGGREGATION=off|client-ca starts kube-apiserver with the aggregation layer
+# disabled or trusting the cluster CA as front proxy (see aggregation_flags).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=../lib/common.sh
@@ -97,11 +99,38 @@ start_etcd() {
   wait_until etcd "${READY_TIMEOUT}" "etcd healthy" curl -fsS --max-time 2 "${client}/health"
 }
 
+# The aggregation layer's flags, by PULSE_APISERVER_AGGREGATION (AggregationLayerE2E sets it for a
+# --restart kube-apiserver): kubeadm (the default) gives the front proxy a CA of its own; off
+# leaves the aggregation layer disabled; client-ca makes the cluster CA the request-header CA, as
+# some install guides do, with a proxy-client certificate that CA signed.
+aggregation_flags() {
+  local d=${PKI_DIR} ca=front-proxy-ca client=front-proxy-client
+  case "${PULSE_APISERVER_AGGREGATION:-kubeadm}" in
+    off) return 0 ;;
+    client-ca) ca=ca client=front-proxy-client-by-ca ;;
+  esac
+  printf '%s\n' --requestheader-client-ca-file="${d}/${ca}.crt" \
+    --requestheader-allowed-names=front-proxy-client \
+    --requestheader-username-headers=X-Remote-User \
+    --requestheader-group-headers=X-Remote-Group \
+    --requestheader-extra-headers-prefix=X-Remote-Extra- \
+    --proxy-client-cert-file="${d}/${client}.crt" \
+    --proxy-client-key-file="${d}/${client}.key"
+}
+
 start_apiserver() {
-  local d=${PKI_DIR}
+  local d=${PKI_DIR} aggregation
+  case "${PULSE_APISERVER_AGGREGATION:-kubeadm}" in
+    kubeadm | off) ;;
+    client-ca)
+      [[ -f "${d}/front-proxy-client-by-ca.crt" ]] ||
+        pki_cert "${d}" ca front-proxy-client-by-ca /CN=front-proxy-client clientAuth
+      ;;
+    *) die "PULSE_APISERVER_AGGREGATION: kubeadm, off or client-ca, not '${PULSE_APISERVER_AGGREGATION}'" ;;
+  esac
+  mapfile -t aggregation < <(aggregation_flags)
   # --advertise-address=127.0.0.1 with --endpoint-reconciler-type=none: there is no routable
   # address, and the default reconciler would reject a loopback one for Endpoints.
-  # The requestheader/proxy-client flags are the aggregation layer as kubeadm sets it up.
   start_daemon kube-apiserver "${PEERS_BIN}/kube-apiserver" \
     --bind-address=127.0.0.1 --secure-port="${PULSE_APISERVER_PORT}" \
     --advertise-address=127.0.0.1 --endpoint-reconciler-type=none \
@@ -116,13 +145,7 @@ start_apiserver() {
     --kubelet-client-key="${d}/apiserver-kubelet-client.key" \
     --kubelet-certificate-authority="${d}/ca.crt" \
     --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname \
-    --requestheader-client-ca-file="${d}/front-proxy-ca.crt" \
-    --requestheader-allowed-names=front-proxy-client \
-    --requestheader-username-headers=X-Remote-User \
-    --requestheader-group-headers=X-Remote-Group \
-    --requestheader-extra-headers-prefix=X-Remote-Extra- \
-    --proxy-client-cert-file="${d}/front-proxy-client.crt" \
-    --proxy-client-key-file="${d}/front-proxy-client.key"
+    "${aggregation[@]}"
   wait_until kube-apiserver "${READY_TIMEOUT}" "kube-apiserver /readyz ok" \
     admin_curl "https://127.0.0.1:${PULSE_APISERVER_PORT}/readyz"
 }

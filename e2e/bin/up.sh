@@ -7,9 +7,12 @@
 #   3. creates 3 kwok nodes and Deployments in namespaces shop and batch
 #   4. installs the CRD, starts the operator, applies config/samples/metricspipeline.yaml,
 #      runs the aggregator it provisions (lib/pulse.sh) and waits for the pipeline to be Ready
-#   5. waits for `kubectl top nodes`, prints `kubectl top` and the KUBECONFIG to export
+#   5. waits for `kubectl top nodes`, prints `kubectl top` and the KUBECONFIG to export, and links
+#      the kubectl plugin kubectl-pulse into .pulse/bin (`kubectl pulse doctor`)
 # --restart-pulse restarts the operator and the aggregator, e.g. after `make build`.
 # --standby-operator adds a second operator replica to a running cluster (leader election).
+# --installed-operator NS replaces the operator and aggregator with those of an install that
+# created the Deployment pulse-operator in NS and the pipeline (HelmChartE2E: the Helm chart).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=../lib/common.sh
@@ -37,6 +40,8 @@ create_workloads() {
   for ns in shop batch; do
     wait_rollout "${ns}"
   done
+  kc rollout status -n kube-system daemonset/node-agent --timeout=120s >/dev/null ||
+    die "kube-system/node-agent did not roll out; kubectl -n kube-system describe daemonset node-agent"
   log "3 nodes and $(kc get pods -A --no-headers -l 'app in (frontend,api,worker,idle)' | wc -l) pods running"
 }
 
@@ -84,14 +89,20 @@ show() {
   printf '\n$ kubectl top pods -A\n'
   kc top pods -A
   printf '\nUse the cluster with:\n  export KUBECONFIG=%s\n' "${KUBECONFIG_FILE}"
+  printf 'Explain kubectl top (this cluster or any other kubeconfig):\n  PATH=%s:$PATH kubectl pulse doctor\n' \
+    "${STATE_DIR}/bin"
   printf 'kubectl 1.33: %s   logs: %s   stop: e2e/bin/down.sh\n' "$(resolve_kubectl)" "${LOG_DIR}"
 }
 
 usage() {
   cat <<EOF
-usage: $(basename "$0") [--restart-pulse | --standby-operator]
+usage: $(basename "$0") [--restart-pulse | --standby-operator | --installed-operator NAMESPACE]
   --restart-pulse     stop the running operator and aggregator first (after rebuilding the jars)
   --standby-operator  start a second operator replica, which waits for the leader-election Lease
+  --installed-operator NAMESPACE
+                      stop the operator and aggregator, then run the operator of the Deployment
+                      pulse-operator in NAMESPACE (with its ServiceAccount's token: that install's
+                      RBAC) and the aggregator of its MetricsPipeline ${PIPELINE}; --restart-pulse goes back
 EOF
 }
 
@@ -103,10 +114,18 @@ main() {
       operator_standby_start
       return 0
       ;;
+    --installed-operator)
+      [[ -n "${2:-}" ]] || { usage >&2; exit 2; }
+      component_alive kube-apiserver || die "no cluster runs: run e2e/bin/up.sh first"
+      pulse_down
+      installed_operator_up "$2"
+      return 0
+      ;;
     -h | --help) usage; return 0 ;;
     "") ;;
     *) usage >&2; exit 2 ;;
   esac
+  "${E2E_DIR}/bin/install-plugin.sh"
   if all_running; then
     log "Pulse e2e cluster already running (state in ${STATE_DIR}); e2e/bin/down.sh stops it"
     wait_for_top

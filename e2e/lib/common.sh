@@ -61,7 +61,7 @@ fmt_duration() {
   if ((s >= 60)); then printf '%dm%02ds' $((s / 60)) $((s % 60)); else printf '%ds' "${s}"; fi
 }
 
-# Separates the peers' pins in versions.env from the tools' (operator-sdk) below it.
+# Separates the peers' pins in versions.env from the tools' (operator-sdk, helm) below it.
 TOOLS_MARKER='# ---- tools:'
 
 # The build key: a digest of versions.env above the tools marker, so changing any peer's pin
@@ -72,13 +72,27 @@ peers_dir() {
   printf '%s/k8s/%s-%s' "${PULSE_CACHE}" "${KUBE_VERSION}" "${key}"
 }
 
-# Where operator-sdk is built: keyed by the tools' part of versions.env.
-operator_sdk_dir() {
+# tool_dir <name> <version> <pin prefix>: where a tool is built, keyed by its own pins (the
+# versions.env lines starting with the prefix), so one tool's pin never rebuilds another.
+tool_dir() {
   local key
-  key="$(sed -n "/^${TOOLS_MARKER}/,\$p" "${E2E_DIR}/versions.env" | sha256sum | cut -c1-12)"
-  printf '%s/tools/operator-sdk-%s-%s' "${PULSE_CACHE}" "${OPERATOR_SDK_VERSION}" "${key}"
+  key="$(grep -E "^$3" "${E2E_DIR}/versions.env" | sha256sum | cut -c1-12)"
+  printf '%s/tools/%s-%s-%s' "${PULSE_CACHE}" "$1" "$2" "${key}"
 }
+
+operator_sdk_dir() { tool_dir operator-sdk "${OPERATOR_SDK_VERSION}" OPERATOR_SDK_; }
+helm_dir() { tool_dir helm "${HELM_VERSION}" HELM_; }
 PEERS_BIN="$(peers_dir)/bin"
+
+# Where promtool is built (e2e/bin/build-promtool.sh).
+promtool_dir() {
+  printf '%s/tools/promtool-%s' "${PULSE_CACHE}" "${PROMTOOL_MODULE_VERSION}"
+}
+
+# Where the Prometheus Operator's CRDs are kept (e2e/bin/fetch-prometheus-crds.sh).
+prometheus_crds_dir() {
+  printf '%s/tools/prometheus-operator-crds-%s' "${PULSE_CACHE}" "${PROMETHEUS_OPERATOR_VERSION}"
+}
 
 # kubectl of the server's minor version; the GCloud dispatcher in PATH may pick another one.
 resolve_kubectl() {

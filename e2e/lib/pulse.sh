@@ -107,21 +107,55 @@ operator_standby_start() {
 # One operator process named <name>, serving /healthz on <port>, with the CSV Deployment's
 # environment, restarted like a container when it exits (it exits when it loses its Lease).
 operator_launch() {
-  local name=$1 port=$2 env java_opts jvm
-  jvm="$(container_jvm "${REPO_ROOT}/operator/jvm.options" \
-    "$(yq -r '.spec.install.spec.deployments[0].spec.template.spec.containers[0].resources.limits.memory' "${CSV_FILE}")")"
-  mapfile -t jvm <<<"${jvm}"
+  local name=$1 port=$2 env
   mapfile -t env < <(yq -r '.spec.install.spec.deployments[0].spec.template.spec.containers[0].env[]
-    | select(.value != null and .name != "PULSE_OPERATOR_HTTP_ADDRESS") | "\(.name)=\(.value)"' "${CSV_FILE}")
+    | select(.value != null) | "\(.name)=\(.value)"' "${CSV_FILE}")
   # What OLM's olm.targetNamespaces annotation gives the CSV's PULSE_AGGREGATOR_NAMESPACES.
   env+=("PULSE_AGGREGATOR_NAMESPACES=${OPERATOR_TARGET_NAMESPACE}")
+  operator_process "${name}" "${port}" "${OPERATOR_NAMESPACE}" \
+    "$(yq -r '.spec.install.spec.deployments[0].spec.template.spec.containers[0].resources.limits.memory' "${CSV_FILE}")" \
+    "${env[@]}"
+}
+
+# operator_process <name> <port> <pod namespace> <memory limit> <NAME=value...>: the operator's
+# container as a local process, with the kubeconfig in OPERATOR_DIR, its /healthz on loopback
+# <port> and the development mode's local aggregator. Waits for /healthz.
+operator_process() {
+  local name=$1 port=$2 namespace=$3 limit=$4 java_opts jvm env=()
+  shift 4
+  local var
+  for var in "$@"; do
+    [[ "${var}" == PULSE_OPERATOR_HTTP_ADDRESS=* ]] || env+=("${var}")
+  done
+  jvm="$(container_jvm "${REPO_ROOT}/operator/jvm.options" "${limit}")"
+  mapfile -t jvm <<<"${jvm}"
+  jvm+=("$(class_data_archive "${OPERATOR_JAR}" "${REPO_ROOT}/operator/cds.classlist")")
   read -r -a java_opts <<<"${PULSE_OPERATOR_JAVA_OPTS:-}"
   require_free_port "${name}" "${port}"
   start_supervised "${name}" env "${env[@]}" KUBECONFIG="${OPERATOR_DIR}/kubeconfig" \
-    POD_NAMESPACE="${OPERATOR_NAMESPACE}" PULSE_OPERATOR_HTTP_ADDRESS="127.0.0.1:${port}" \
+    POD_NAMESPACE="${namespace}" PULSE_OPERATOR_HTTP_ADDRESS="127.0.0.1:${port}" \
     PULSE_LOCAL_AGGREGATOR="localhost:${PULSE_AGGREGATOR_PORT}" \
     "${JAVA:-java}" "${jvm[@]}" "${java_opts[@]}" -jar "${OPERATOR_JAR}"
   wait_until "${name}" 60 "${name} /healthz ok" curl -fsS --max-time 2 "http://127.0.0.1:${port}/healthz"
+}
+
+# The operator that an install (the Helm chart, kustomize, install.yaml) created in <namespace>,
+# in place of the CSV's, run as the kubelet would run its pod: the Deployment's container
+# environment (POD_NAMESPACE from its fieldRef is the namespace), a token of the pod's
+# ServiceAccount, so exactly the RBAC that install granted, and its memory limit. Then the
+# aggregator of the pipeline that install created (MetricsPipeline ${PIPELINE}) and the Ready wait.
+installed_operator_up() {
+  local ns=$1 deployment env
+  deployment="$(kc get deployment -n "${ns}" "${OPERATOR_SERVICE_ACCOUNT}" -o json)" ||
+    die "no Deployment ${ns}/${OPERATOR_SERVICE_ACCOUNT}: install the operator first"
+  mapfile -t env < <(jq -r '.spec.template.spec.containers[0].env[] | select(.value != null) | "\(.name)=\(.value)"' \
+    <<<"${deployment}")
+  sa_kubeconfig "${OPERATOR_DIR}/kubeconfig" "${ns}" "$(jq -r '.spec.template.spec.serviceAccountName' <<<"${deployment}")"
+  operator_process "${OPERATOR_NAME}" "${PULSE_OPERATOR_PORT}" "${ns}" \
+    "$(jq -r '.spec.template.spec.containers[0].resources.limits.memory' <<<"${deployment}")" "${env[@]}"
+  log "operator from Deployment ${ns}/${OPERATOR_SERVICE_ACCOUNT} (ServiceAccount and RBAC of that install)"
+  aggregator_start
+  pipeline_wait_ready
 }
 
 # What OLM makes of the CSV's install strategy with an OperatorGroup that targets
@@ -307,6 +341,7 @@ aggregator_start() {
   jvm="$(container_jvm "${REPO_ROOT}/metrics-core/jvm.options" "$(kc get deployment -n "${ns}" "${AGG_RESOURCE}" \
     -o jsonpath='{.spec.template.spec.containers[?(@.name=="aggregator")].resources.limits.memory}')")"
   mapfile -t jvm <<<"${jvm}"
+  jvm+=("$(class_data_archive "${AGG_JAR}" "${REPO_ROOT}/metrics-core/cds.classlist")")
   aggregator_volume_start "${ns}"
   start_supervised "${AGG_NAME}" "${JAVA:-java}" "${jvm[@]}" "${java_opts[@]}" -jar "${AGG_JAR}" \
     --kubeconfig="${AGG_DIR}/kubeconfig" --bind-address=127.0.0.1 --secure-port="${PULSE_AGGREGATOR_PORT}" \
@@ -328,6 +363,23 @@ container_jvm() {
     Gi) unit=g ;;
   esac
   printf '%s\n' "@${options}" "-XX:MaxRAM=${number}${unit}"
+}
+
+# class_data_archive <jar> <class list>: the JVM option that maps the jar's class-data archive,
+# as the image's (Dockerfile): the classes the list names, parsed once into a file that every start
+# maps instead of loading and verifying them again. Dumped again when the jar or the list is newer
+# (a few seconds); a JVM that finds it stale starts without it.
+class_data_archive() {
+  local jar=$1 list=$2 base archive
+  base="${STATE_DIR}/cds/$(basename "${jar}" .jar)"
+  archive="${base}.jsa"
+  if [[ ! -f "${archive}" || "${jar}" -nt "${archive}" || "${list}" -nt "${archive}" ]]; then
+    mkdir -p "${STATE_DIR}/cds"
+    log "class-data archive of $(basename "${jar}") (${list#"${REPO_ROOT}"/})" >&2
+    "${JAVA:-java}" -Xshare:dump -XX:SharedClassListFile="${list}" -XX:SharedArchiveFile="${archive}" \
+      -cp "${jar}" >"${base}.log" 2>&1 || die "dumping the class-data archive of ${jar} failed; see ${base}.log"
+  fi
+  printf '%s\n' "-XX:SharedArchiveFile=${archive}"
 }
 
 # Keeps the aggregator's certificate files in step with the serving Secret, as the kubelet

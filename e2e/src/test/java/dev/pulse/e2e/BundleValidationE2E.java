@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,12 +20,12 @@ import org.junit.jupiter.api.Test;
  */
 class BundleValidationE2E {
 
-  static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
+  static final Path REPO = Tools.REPO;
   static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void theBundlePassesTheOperatorFrameworkSuite() throws IOException, InterruptedException {
-    Path operatorSdk = operatorSdk();
+    Path operatorSdk = Tools.operatorSdk();
     List<String> command = List.of(operatorSdk.toString(), "bundle", "validate", "./bundle",
         "--select-optional", "suite=operatorframework", "--output", "json-alpha1");
     Process validate = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(false).start();
@@ -45,28 +42,5 @@ class BundleValidationE2E {
         + output.path("message").asText()));
     assertThat(findings).as("operator-sdk's errors and warnings about ./bundle").isEmpty();
     assertThat(report.path("passed").asBoolean()).as("operator-sdk's verdict: %s", stdout).isTrue();
-  }
-
-  /** Builds it unless the cache has it; a failed build fails the test with the script's output. */
-  private static Path operatorSdk() throws IOException, InterruptedException {
-    Path script = REPO.resolve("e2e/bin/build-peers.sh");
-    Process build = new ProcessBuilder(script.toString(), "--operator-sdk").directory(REPO.toFile())
-        .redirectErrorStream(true).start();
-    build.getOutputStream().close();
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(build.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        System.out.println(line);
-      }
-    }
-    assertThat(build.waitFor(40, TimeUnit.MINUTES)).as("e2e/bin/build-peers.sh --operator-sdk finished").isTrue();
-    assertThat(build.exitValue()).as("e2e/bin/build-peers.sh --operator-sdk (its output is above)").isZero();
-
-    Process print = new ProcessBuilder(script.toString(), "--print-operator-sdk").directory(REPO.toFile()).start();
-    print.getOutputStream().close();
-    Path binary = Path.of(new String(print.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
-    assertThat(print.waitFor(1, TimeUnit.MINUTES)).isTrue();
-    assertThat(Files.isExecutable(binary)).as("%s is executable", binary).isTrue();
-    return binary;
   }
 }

@@ -91,6 +91,7 @@ class InstallManifestsE2E {
       "'delete nodes'",
       "'get secrets -n kube-system'",
       "'list secrets -n kube-system'",
+      "'list configmaps -n kube-system'",
       "'watch secrets --all-namespaces'",
       "'list deployments -n default'",
       "'create serviceaccounts -n kube-system'",
@@ -116,6 +117,15 @@ class InstallManifestsE2E {
     LocalCluster.Result canI = cluster.kubectl(("auth can-i " + action + " -n pulse-system --as=" + OPERATOR)
         .split(" "));
     assertThat(canI.stdout().strip()).as("kubectl auth can-i %s -n pulse-system", action).isEqualTo("yes");
+  }
+
+  /** Its informer on the aggregation layer's CAs selects that one ConfigMap by name, which RBAC allows as such. */
+  @Test
+  void theOperatorListsTheAuthenticationConfigMapByNameOnly() throws Exception {
+    LocalCluster.Result byName = cluster.kubectl("get", "configmaps", "-n", "kube-system",
+        "--field-selector=metadata.name=extension-apiserver-authentication", "-o", "name", "--as=" + OPERATOR);
+    assertThat(byName.exitCode()).as(byName.stderr()).isZero();
+    assertThat(byName.stdout()).contains("configmap/extension-apiserver-authentication");
   }
 
   @Test

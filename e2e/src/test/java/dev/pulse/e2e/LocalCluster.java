@@ -10,9 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -84,9 +88,16 @@ final class LocalCluster implements ExtensionContext.Store.CloseableResource {
    * whatever of Pulse is not running.
    */
   void script(String name, String... args) throws IOException, InterruptedException {
+    script(Map.of(), name, args);
+  }
+
+  /** {@link #script(String, String...)} with variables added to its environment. */
+  void script(Map<String, String> env, String name, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(repo.resolve("e2e/bin").resolve(name).toString()));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process = builder.start();
     process.getOutputStream().close();
     relay(process);
     if (!process.waitFor(40, TimeUnit.MINUTES) || process.exitValue() != 0) {
@@ -213,6 +224,39 @@ final class LocalCluster implements ExtensionContext.Store.CloseableResource {
       throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in 60s");
     }
     return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * {@code kubectl pulse ...} as a user runs the plugin: {@code .pulse/bin} (where up.sh links
+   * {@code kubectl-pulse}) first on the PATH, KUBECONFIG only as {@code env} sets it.
+   */
+  Result kubectlPulse(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(KUBECTL, "pulse"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove("KUBECONFIG");
+    builder.environment().putAll(env);
+    builder.environment().put("PATH", repo.resolve(".pulse/bin") + ":" + System.getenv("PATH"));
+    Process process = builder.start();
+    process.getOutputStream().close();
+    byte[] out = process.getInputStream().readAllBytes();
+    byte[] err = process.getErrorStream().readAllBytes();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("kubectl pulse " + String.join(" ", args) + " did not finish in 60s");
+    }
+    return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+
+  /** {@code kubectl pulse doctor} on this cluster (KUBECONFIG), run until it exits {@code exitCode} printing {@code expected}. */
+  Result awaitDoctor(Duration atMost, int exitCode, String expected) {
+    Result[] last = new Result[1];
+    Awaitility.await().atMost(atMost).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+      last[0] = kubectlPulse(Map.of("KUBECONFIG", kubeconfig().toString()), "doctor");
+      Assertions.assertThat(last[0].stdout()).as(last[0].stderr()).contains(expected);
+      Assertions.assertThat(last[0].exitCode()).as(last[0].stdout()).isEqualTo(exitCode);
+    });
+    return last[0];
   }
 
   JsonNode json(String... args) throws IOException, InterruptedException {

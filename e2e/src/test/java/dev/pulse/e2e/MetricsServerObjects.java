@@ -5,6 +5,22 @@ final class MetricsServerObjects {
 
   private MetricsServerObjects() {}
 
+  /** Its Service, pointing at the local process (baseline-metrics-server.sh) as in development mode. */
+  static String service(int port) {
+    return """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: metrics-server
+          namespace: kube-system
+          labels: {k8s-app: metrics-server}
+        spec:
+          type: ExternalName
+          externalName: localhost
+          ports: [{name: https, port: %d, protocol: TCP}]
+        """.formatted(port);
+  }
+
   /**
    * Its reader role and its APIService ({@code insecureSkipTLSVerify} as shipped), pointing at the
    * Service {@code kube-system/metrics-server} on {@code port}.

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and message, Degraded, then all clear once repaired. The broken node is a fourth kwok node whose
  * kubelet port is moved (kwok keeps a port set in the status) to servers of the test's own on
  * 127.0.0.1 (a self-signed certificate, one without the node's IP, answers 401, 403 and an HTML
- * page), then to a closed port there.
+ * page), then to a closed port there; last, its kubelet answers without the node's own usage.
  */
 @ExtendWith(LocalCluster.Extension.class)
 class NodeDiagnosisE2E {
@@ -49,26 +49,14 @@ class NodeDiagnosisE2E {
     cluster = localCluster;
     Pipelines.awaitReady(cluster);
     kwokPort = cluster.port("KWOK");
-    cluster.kubectlWithInput("""
-        apiVersion: v1
-        kind: Node
-        metadata:
-          name: %1$s
-          annotations:
-            kwok.x-k8s.io/node: fake
-            metrics.k8s.io/resource-metrics-path: /metrics/nodes/%1$s/metrics/resource
-          labels: {type: kwok, kubernetes.io/hostname: %1$s}
-        status:
-          capacity: {cpu: "1", memory: 1Gi, pods: "10"}
-          allocatable: {cpu: "1", memory: 1Gi, pods: "10"}
-        """.formatted(NODE), "apply", "-f", "-").ok();
+    KwokNodes.apply(cluster, NODE, "diagnosis");
     awaitNodes("4/4", pipeline -> assertCondition(pipeline, "NodesScraped", "True", "AllNodesScraped"));
   }
 
   @AfterAll
   static void removeTheNode() throws Exception {
     if (cluster != null) {
-      cluster.kubectl("delete", "node", NODE, "--ignore-not-found").ok();
+      KwokNodes.delete(cluster, NODE);
       awaitNodes("3/3", pipeline -> assertCondition(pipeline, "Degraded", "False", "AsExpected"));
     }
   }
@@ -119,9 +107,21 @@ class NodeDiagnosisE2E {
     // Several scrapes failed while the port was closed, each read by the operator.
     assertThat(events("KubeletConnectionRefused")).as("one Event for the cause, not one per scrape")
         .isEqualTo(refusedEvents + 1);
+
+    // A kubelet that answers without the node's own usage, as kwok does for a node without pods:
+    // scraped, yet left out of the API, so not counted as scraped.
+    KwokNodes.deletePod(cluster, NODE);
+    awaitCause("NodeMetricsIncomplete", "node_memory_working_set_bytes is 0", "<unknown>", "cgroupDriver");
+    assertThat(cluster.kubectl("top", "nodes", "--no-headers").ok().stdout().lines()
+        .filter(line -> line.startsWith(NODE + " "))).singleElement().asString().contains("<unknown>");
+    KwokNodes.apply(cluster, NODE, "diagnosis");
+    awaitNodes("4/4", pipeline -> assertCondition(pipeline, "NodesScraped", "True", "AllNodesScraped"));
   }
 
-  /** Waits until the NODES column, NodesScraped and Degraded show the fourth node failing for {@code reason}. */
+  /**
+   * Waits until the NODES column, NodesScraped and Degraded show the fourth node failing for
+   * {@code reason}, and {@code kubectl pulse doctor} says the same.
+   */
   private static void awaitCause(String reason, String... inMessage) {
     awaitNodes("3/4", pipeline -> {
       String message = assertCondition(pipeline, "NodesScraped", "False", reason);
@@ -129,6 +129,9 @@ class NodeDiagnosisE2E {
       assertCondition(pipeline, "Degraded", "True", reason);
       assertCondition(pipeline, "Ready", "True", "MetricsAvailable");
     });
+    LocalCluster.Result doctor = cluster.awaitDoctor(SEEN, 1, "(" + reason + ")");
+    assertThat(doctor.stdout()).contains("FAIL      Nodes scraped", "(3 of 4 nodes)", "Failing: " + NODE)
+        .contains(inMessage);
   }
 
   private static long events(String reason) throws Exception {
@@ -158,8 +161,7 @@ class NodeDiagnosisE2E {
   }
 
   private static void movePort(int port) throws Exception {
-    cluster.kubectl("patch", "node", NODE, "--subresource=status", "--type=merge", "-p",
-        "{\"status\":{\"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":" + port + "}}}}").ok();
+    KwokNodes.moveKubeletPort(cluster, NODE, port);
   }
 
   /** A kubelet of the test's own: HTTPS on 127.0.0.1, answering every request as told. */

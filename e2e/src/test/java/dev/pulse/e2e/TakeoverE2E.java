@@ -25,19 +25,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TakeoverE2E {
 
   private static final Duration CONVERGE = Duration.ofMinutes(3);
-  /** metrics-server's Service, pointing at the local process (baseline-metrics-server.sh) as in development mode. */
-  private static final String METRICS_SERVER_SERVICE = """
-      apiVersion: v1
-      kind: Service
-      metadata:
-        name: metrics-server
-        namespace: kube-system
-        labels: {k8s-app: metrics-server}
-      spec:
-        type: ExternalName
-        externalName: localhost
-        ports: [{name: https, port: %d, protocol: TCP}]
-      """;
   /** Created, not applied: up.sh's apply of the sample then leaves takeover as it is. */
   private static final String PIPELINE = """
       apiVersion: pulse.dev/v1alpha1
@@ -77,7 +64,7 @@ class TakeoverE2E {
 
     cluster.script("baseline-metrics-server.sh", "start");
     int port = cluster.port("METRICS_SERVER");
-    cluster.kubectlWithInput(METRICS_SERVER_SERVICE.formatted(port) + "---\n"
+    cluster.kubectlWithInput(MetricsServerObjects.service(port) + "---\n"
         + MetricsServerObjects.readerRoleAndApiService(port), "apply", "-f", "-").ok();
     await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(2))
         .until(() -> cluster.kubectl("top", "nodes").exitCode() == 0);

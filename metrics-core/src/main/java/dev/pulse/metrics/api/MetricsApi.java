@@ -14,12 +14,12 @@ import dev.pulse.metrics.api.types.PartialObjectMetadataList;
 import dev.pulse.metrics.api.types.PodMetrics;
 import dev.pulse.metrics.api.types.Status;
 import dev.pulse.metrics.cluster.ClusterView;
+import dev.pulse.metrics.cluster.LeanNode;
 import dev.pulse.metrics.cluster.PodMeta;
 import dev.pulse.metrics.storage.ContainerUsage;
 import dev.pulse.metrics.storage.MetricsStore;
 import dev.pulse.metrics.storage.PodUsage;
 import dev.pulse.metrics.storage.Usage;
-import io.fabric8.kubernetes.api.model.Node;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,7 +125,7 @@ public final class MetricsApi {
 
   private Response nodes(ApiRequest request, Asked asked) {
     if (request.name() != null) {
-      Optional<Node> node = cluster.node(request.name());
+      Optional<LeanNode> node = cluster.node(request.name());
       if (node.isEmpty()) {
         return Response.error(Status.notFound("", "node", request.name()), asked.errors());
       }
@@ -181,7 +181,7 @@ public final class MetricsApi {
         all -> MetricsList.pods(all.stream().map(i -> (PodMetrics) i.object()).toList()));
   }
 
-  private Tables.Item nodeItem(Node node, long now) {
+  private Tables.Item nodeItem(LeanNode node, long now) {
     String name = node.getMetadata().getName();
     Usage usage = store.node(name);
     if (usage == null) {

@@ -1,15 +1,14 @@
 package dev.pulse.metrics.cluster;
 
-import io.fabric8.kubernetes.api.model.Node;
 import java.util.List;
 import java.util.Optional;
 
 /** The cluster objects the aggregator scrapes and serves, as seen by its informers. */
 public interface ClusterView {
 
-  List<Node> nodes();
+  List<LeanNode> nodes();
 
-  Optional<Node> node(String name);
+  Optional<LeanNode> node(String name);
 
   /** Running pods, sorted by namespace then name; all namespaces when {@code namespace} is null. */
   List<PodMeta> runningPods(String namespace);

@@ -1,7 +1,5 @@
 package dev.pulse.metrics.cluster;
 
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
@@ -15,17 +13,24 @@ import java.util.concurrent.TimeoutException;
 /** Watches Nodes and Running pods through the Kubernetes API. */
 public final class InformerClusterView implements ClusterView, AutoCloseable {
 
-  private final SharedIndexInformer<Node> nodes;
-  private final SharedIndexInformer<Pod> pods;
+  private final SharedIndexInformer<LeanNode> nodes;
+  private final SharedIndexInformer<LeanPod> pods;
   private final RunningPodStore podStore = new RunningPodStore();
 
   /** Lists in pages, as client-go's reflectors do: the first list of 150,000 pods is never one response. */
   private static final long LIST_PAGE = 500;
 
+  /**
+   * Registers {@link LeanNode} and {@link LeanPod} as the client's types for v1 Node and Pod: a
+   * watch event is decoded by the kind it names, through the client's registry, not by the
+   * informer's type, and would otherwise come out as fabric8's Node or Pod.
+   */
   public InformerClusterView(KubernetesClient client) {
-    this.nodes = client.nodes().withLimit(LIST_PAGE).runnableInformer(0);
-    this.pods = client.pods().inAnyNamespace().withField("status.phase", "Running").withLimit(LIST_PAGE)
-        .runnableInformer(0);
+    client.getKubernetesSerialization().registerKubernetesResource(LeanNode.class);
+    client.getKubernetesSerialization().registerKubernetesResource(LeanPod.class);
+    this.nodes = client.resources(LeanNode.class).withLimit(LIST_PAGE).runnableInformer(0);
+    this.pods = client.resources(LeanPod.class).inAnyNamespace().withField("status.phase", "Running")
+        .withLimit(LIST_PAGE).runnableInformer(0);
     this.pods.itemStore(podStore);
   }
 
@@ -39,12 +44,12 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
   }
 
   @Override
-  public List<Node> nodes() {
+  public List<LeanNode> nodes() {
     return nodes.getStore().list();
   }
 
   @Override
-  public Optional<Node> node(String name) {
+  public Optional<LeanNode> node(String name) {
     return Optional.ofNullable(nodes.getStore().getByKey(name));
   }
 

@@ -1,7 +1,6 @@
 package dev.pulse.metrics.cluster;
 
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.Collections;
@@ -18,20 +17,22 @@ import java.util.stream.Stream;
  * and sorted by name: a pod's spec and status are never held, so memory stays flat as pods grow,
  * and lists come out in the order the API serves them.
  */
-final class RunningPodStore implements ItemStore<Pod> {
+final class RunningPodStore implements ItemStore<LeanPod> {
+
+  private static final String RUNNING = "Running";
 
   private final NavigableMap<String, NavigableMap<String, PodMeta>> byNamespace = new ConcurrentSkipListMap<>();
 
   @Override
-  public String getKey(Pod pod) {
+  public String getKey(LeanPod pod) {
     return Cache.metaNamespaceKeyFunc(pod);
   }
 
   @Override
-  public Pod put(String key, Pod pod) {
+  public LeanPod put(String key, LeanPod pod) {
     // The informer asks the API server for Running pods; checking again keeps the store right
     // even when a server ignores the field selector.
-    if (pod.getStatus() == null || !"Running".equals(pod.getStatus().getPhase())) {
+    if (!RUNNING.equals(pod.phase())) {
       return remove(key);
     }
     var meta = pod.getMetadata();
@@ -43,7 +44,7 @@ final class RunningPodStore implements ItemStore<Pod> {
   }
 
   @Override
-  public Pod remove(String key) {
+  public LeanPod remove(String key) {
     String[] parts = key.split("/", 2);
     NavigableMap<String, PodMeta> pods = byNamespace.get(parts[0]);
     return pods == null ? null : toPod(pods.remove(parts[1]));
@@ -55,7 +56,7 @@ final class RunningPodStore implements ItemStore<Pod> {
   }
 
   @Override
-  public Stream<Pod> values() {
+  public Stream<LeanPod> values() {
     return all().map(RunningPodStore::toPod);
   }
 
@@ -65,7 +66,7 @@ final class RunningPodStore implements ItemStore<Pod> {
   }
 
   @Override
-  public Pod get(String key) {
+  public LeanPod get(String key) {
     String[] parts = key.split("/", 2);
     return toPod(find(parts[0], parts[1]).orElse(null));
   }
@@ -88,10 +89,14 @@ final class RunningPodStore implements ItemStore<Pod> {
   }
 
   /** What the informer sees of a stored pod: its identity, labels and phase. */
-  private static Pod toPod(PodMeta meta) {
-    return meta == null ? null : new PodBuilder()
-        .withNewMetadata().withNamespace(meta.namespace()).withName(meta.name()).withLabels(meta.labels()).endMetadata()
-        .withNewStatus().withPhase("Running").endStatus()
-        .build();
+  private static LeanPod toPod(PodMeta meta) {
+    if (meta == null) {
+      return null;
+    }
+    ObjectMeta metadata = new ObjectMeta();
+    metadata.setNamespace(meta.namespace());
+    metadata.setName(meta.name());
+    metadata.setLabels(meta.labels());
+    return new LeanPod(metadata, RUNNING);
   }
 }

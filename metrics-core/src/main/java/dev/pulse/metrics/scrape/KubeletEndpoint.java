@@ -1,7 +1,6 @@
 package dev.pulse.metrics.scrape;
 
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeAddress;
+import dev.pulse.metrics.cluster.LeanNode;
 import java.util.List;
 import java.util.Map;
 
@@ -28,38 +27,34 @@ public record KubeletEndpoint(String host, int port, String path, String address
     }
   }
 
-  public static KubeletEndpoint of(Node node, Settings settings) throws UnresolvableException {
-    NodeAddress address = address(node, settings.addressTypes());
-    return new KubeletEndpoint(address.getAddress(), port(node, settings), path(node), address.getType());
+  public static KubeletEndpoint of(LeanNode node, Settings settings) throws UnresolvableException {
+    LeanNode.Address address = address(node, settings.addressTypes());
+    return new KubeletEndpoint(address.address(), port(node, settings), path(node), address.type());
   }
 
-  private static NodeAddress address(Node node, List<String> types) throws UnresolvableException {
-    List<NodeAddress> addresses = node.getStatus() == null || node.getStatus().getAddresses() == null
-        ? List.of() : node.getStatus().getAddresses();
+  private static LeanNode.Address address(LeanNode node, List<String> types) throws UnresolvableException {
+    List<LeanNode.Address> addresses = node.getStatus().addresses();
     for (String type : types) {
-      for (NodeAddress a : addresses) {
-        if (type.equals(a.getType()) && a.getAddress() != null && !a.getAddress().isEmpty()) {
+      for (LeanNode.Address a : addresses) {
+        if (type.equals(a.type()) && a.address() != null && !a.address().isEmpty()) {
           return a;
         }
       }
     }
     throw new UnresolvableException("no address of type " + String.join(", ", types)
-        + " in status.addresses " + addresses.stream().map(a -> a.getType() + "=" + a.getAddress()).toList()
+        + " in status.addresses " + addresses.stream().map(a -> a.type() + "=" + a.address()).toList()
         + " (see --kubelet-preferred-address-types)");
   }
 
-  private static int port(Node node, Settings settings) {
-    if (settings.useNodeStatusPort() && node.getStatus() != null && node.getStatus().getDaemonEndpoints() != null
-        && node.getStatus().getDaemonEndpoints().getKubeletEndpoint() != null) {
-      Integer port = node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort();
-      if (port != null && port > 0) {
-        return port;
-      }
+  private static int port(LeanNode node, Settings settings) {
+    LeanNode.Endpoint kubelet = node.getStatus().daemonEndpoints().kubeletEndpoint();
+    if (settings.useNodeStatusPort() && kubelet != null && kubelet.port() != null && kubelet.port() > 0) {
+      return kubelet.port();
     }
     return settings.defaultPort();
   }
 
-  private static String path(Node node) throws UnresolvableException {
+  private static String path(LeanNode node) throws UnresolvableException {
     Map<String, String> annotations = node.getMetadata().getAnnotations();
     String path = annotations == null ? null : annotations.get(PATH_ANNOTATION);
     if (path == null || path.isEmpty()) {

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Decodes the body of a kubelet {@code GET /metrics/resource} response (Prometheus text exposition format 0.0.4)
@@ -102,12 +103,22 @@ public final class ResourceMetricsDecoder {
    */
   public static KubeletReport decode(byte[] body, int length, long defaultTimestampMillis)
       throws DecodeException {
+    return decode(body, length, defaultTimestampMillis, new LabelValues());
+  }
+
+  /**
+   * Decodes {@code body[0..length)}, taking namespace, pod and container names from {@code names}:
+   * the node's own, kept from one scrape to the next.
+   */
+  static KubeletReport decode(byte[] body, int length, long defaultTimestampMillis, LabelValues names)
+      throws DecodeException {
     if (body == null || length < 0 || length > body.length) {
       throw new DecodeException(
           "body length " + length + " outside a buffer of " + (body == null ? 0 : body.length) + " bytes");
     }
     Accumulator accumulator = new Accumulator();
-    LineParser parser = new LineParser(body, defaultTimestampMillis, accumulator);
+    names.nextReport();
+    LineParser parser = new LineParser(body, defaultTimestampMillis, accumulator, names);
     int lineNumber = 0;
     int start = 0;
     while (start < length) {
@@ -195,16 +206,18 @@ public final class ResourceMetricsDecoder {
     private final byte[] buf;
     private final long defaultTimestamp;
     private final Accumulator accumulator;
+    private final LabelValues names;
     private final String[] keyLabels = new String[KEY_LABELS.length];
     private int lineStart;
     private int end;
     private int pos;
     private int lineNumber;
 
-    LineParser(byte[] buf, long defaultTimestamp, Accumulator accumulator) {
+    LineParser(byte[] buf, long defaultTimestamp, Accumulator accumulator, LabelValues names) {
       this.buf = buf;
       this.defaultTimestamp = defaultTimestamp;
       this.accumulator = accumulator;
+      this.names = names;
     }
 
     void parse(int start, int end, int lineNumber) throws DecodeException {
@@ -317,7 +330,7 @@ public final class ResourceMetricsDecoder {
       if (!materialise) {
         return null;
       }
-      return escaped ? unescape(start, valueEnd) : new String(buf, start, valueEnd - start, StandardCharsets.UTF_8);
+      return escaped ? unescape(start, valueEnd) : names.of(buf, start, valueEnd);
     }
 
     private String unescape(int start, int valueEnd) {
@@ -552,7 +565,20 @@ public final class ResourceMetricsDecoder {
     }
   }
 
-  private record ContainerKey(String namespace, String pod, String container) {}
+  /** equals and hashCode written out, as {@link PodRef}'s are, for the client compiler. */
+  private record ContainerKey(String namespace, String pod, String container) {
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ContainerKey other && Objects.equals(container, other.container)
+          && Objects.equals(pod, other.pod) && Objects.equals(namespace, other.namespace);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * (31 * Objects.hashCode(namespace) + Objects.hashCode(pod)) + Objects.hashCode(container);
+    }
+  }
 
   private static final class Usage {
 

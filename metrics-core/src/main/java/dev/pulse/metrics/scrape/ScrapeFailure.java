@@ -51,6 +51,12 @@ public final class ScrapeFailure extends Exception {
     MALFORMED_RESPONSE("KubeletMalformedResponse", Reason.DECODE),
     RESPONSE_TOO_LARGE("KubeletResponseTooLarge", Reason.TOO_LARGE),
     /**
+     * The kubelet answered, but not with the node's own CPU and working set (a working set of 0, a
+     * value missing or unusable): the node stays out of the API, as with metrics-server, and
+     * {@code kubectl top nodes} shows it as unknown. Not a scrape error: no error count.
+     */
+    NODE_USAGE_INCOMPLETE("NodeMetricsIncomplete", Reason.DECODE),
+    /**
      * The node's Ready condition is not True: its kubelet stopped reporting to the API server, so
      * whatever the scrape ran into is a symptom.
      */

@@ -2,10 +2,10 @@ package dev.pulse.metrics.scrape;
 
 import dev.pulse.metrics.api.selector.LabelSelector;
 import dev.pulse.metrics.cluster.ClusterView;
+import dev.pulse.metrics.cluster.LeanNode;
 import dev.pulse.metrics.storage.Dropped;
 import dev.pulse.metrics.storage.KubeletReport;
 import dev.pulse.metrics.storage.MetricsStore;
-import io.fabric8.kubernetes.api.model.Node;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,6 +68,14 @@ public final class Scraper {
   private final Set<String> inFlight = new HashSet<>();
   /** Nodes failing now, why they failed last, and since when for that cause. */
   private final Map<String, NodeHealth.Failure> failing = new HashMap<>();
+  /**
+   * Nodes whose kubelet answers without the node's own usage, since when. Reported as failing
+   * once that lasts a resolution: a kubelet (or kwok) that has just started often has no usage of
+   * its node for its first answers.
+   */
+  private final Map<String, Long> incompleteSince = new HashMap<>();
+  /** Each node's pod and container names, decoded to the same instances scrape after scrape. */
+  private final Map<String, LabelValues> labelValues = new ConcurrentHashMap<>();
   /** Published whole at the end of each cycle, read from any thread. */
   private volatile NodeHealth health = NodeHealth.NONE;
   private int running;
@@ -162,13 +171,15 @@ public final class Scraper {
   private Future<Void> cycle() {
     long start = System.currentTimeMillis();
     lastCycleStart.set(start);
-    List<Node> nodes = cluster.nodes().stream()
+    List<LeanNode> nodes = cluster.nodes().stream()
         .filter(n -> nodeSelector.matches(n.getMetadata().getLabels()))
         .toList();
     Set<String> names = nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
     store.retainNodes(names);
     dropped.retainNodes(names);
     failing.keySet().retainAll(names);
+    incompleteSince.keySet().retainAll(names);
+    labelValues.keySet().retainAll(names);
 
     Promise<Void> done = Promise.promise();
     AtomicInteger pending = new AtomicInteger(nodes.size());
@@ -191,7 +202,7 @@ public final class Scraper {
       return done.future();
     }
     long spread = Math.min(SPREAD_PER_NODE_MILLIS * nodes.size(), resolutionMillis / 2);
-    for (Node node : nodes) {
+    for (LeanNode node : nodes) {
       String name = node.getMetadata().getName();
       if (inFlight.contains(name)) {
         skipped.increment();
@@ -219,7 +230,7 @@ public final class Scraper {
     long due = System.currentTimeMillis() - catchUpGapMillis();
     for (var waited : List.copyOf(awaitingUsage.entrySet())) {
       String name = waited.getKey();
-      Node node = cluster.node(name).filter(n -> nodeSelector.matches(n.getMetadata().getLabels())).orElse(null);
+      LeanNode node = cluster.node(name).filter(n -> nodeSelector.matches(n.getMetadata().getLabels())).orElse(null);
       if (node == null) {
         awaitingUsage.remove(name);
       } else if (waited.getValue() <= due && inFlight.add(name)) {
@@ -245,7 +256,7 @@ public final class Scraper {
   }
 
   /** Scrapes and stores one node; the future says whether it succeeded and never fails. */
-  private Future<Boolean> scrape(Node node) {
+  private Future<Boolean> scrape(LeanNode node) {
     String name = node.getMetadata().getName();
     long started = System.nanoTime();
     Future<List<Dropped>> report;
@@ -274,6 +285,21 @@ public final class Scraper {
             awaitingUsage.remove(name);
           }
         }
+        Dropped nodeLeftOut = nodeLeftOut(result.result());
+        if (nodeLeftOut == null) {
+          incompleteSince.remove(name);
+        } else {
+          long now = System.currentTimeMillis();
+          long since = incompleteSince.computeIfAbsent(name, n -> now);
+          if (now - since >= resolutionMillis) {
+            // Answered, yet not servable: to whoever reads the summary, a node missing from the API.
+            // DroppedUsage has logged it already.
+            keepFailing(name, new ScrapeFailure(ScrapeFailure.Cause.NODE_USAGE_INCOMPLETE,
+                "the kubelet answered without a usable usage of the node itself (" + nodeLeftOut.detail()
+                    + ")"), since, false);
+            return Future.succeededFuture(false);
+          }
+        }
         if (failing.remove(name) != null) {
           LOG.info("node {}: scrape recovered", name);
         }
@@ -283,25 +309,50 @@ public final class Scraper {
           : new ScrapeFailure(ScrapeFailure.Cause.CONNECTION, String.valueOf(result.cause()));
       failures.get(failure.reason()).increment();
       store.recordFailure(name);
-      failure = notReady(node).map(failure::asNodeNotReady).orElse(failure);
-      NodeHealth.Failure previous = failing.get(name);
-      boolean sameCause = previous != null && previous.cause() == failure.failureCause();
-      failing.put(name, new NodeHealth.Failure(failure.failureCause(), failure.getMessage(),
-          sameCause ? previous.sinceMillis() : System.currentTimeMillis()));
-      if (!sameCause) {
-        LOG.warn("node {}: scrape failed ({}): {} (repeats are logged at debug until it recovers or fails otherwise)",
-            name, failure.failureCause().id(), failure.getMessage());
-      } else {
-        LOG.debug("node {}: scrape failed again ({}): {}", name, failure.failureCause().id(), failure.getMessage());
-      }
+      incompleteSince.remove(name);
+      keepFailing(name, notReady(node).map(failure::asNodeNotReady).orElse(failure), System.currentTimeMillis(), true);
       return Future.succeededFuture(false);
     });
+  }
+
+  /**
+   * What leaves the node's own usage out of the API for more than this scrape (a counter reset
+   * lasts one); null if nothing does. A loop: a healthy report's empty list costs nothing.
+   */
+  private static Dropped nodeLeftOut(List<Dropped> dropped) {
+    for (Dropped d : dropped) {
+      if (Dropped.NODE.equals(d.subject()) && d.cause() != Dropped.Cause.COUNTER_RESET) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Records the node's failure for the summary, failing for this cause since {@code startedMillis}
+   * unless it already was, and logs a change of cause if {@code log}.
+   */
+  private void keepFailing(String name, ScrapeFailure failure, long startedMillis, boolean log) {
+    NodeHealth.Failure previous = failing.get(name);
+    boolean sameCause = previous != null && previous.cause() == failure.failureCause();
+    failing.put(name, new NodeHealth.Failure(failure.failureCause(), failure.getMessage(),
+        sameCause ? previous.sinceMillis() : startedMillis));
+    if (!log) {
+      return;
+    }
+    if (!sameCause) {
+      LOG.warn("node {}: scrape failed ({}): {} (repeats are logged at debug until it recovers or fails otherwise)",
+          name, failure.failureCause().id(), failure.getMessage());
+    } else {
+      LOG.debug("node {}: scrape failed again ({}): {}", name, failure.failureCause().id(), failure.getMessage());
+    }
   }
 
   private List<Dropped> decodeAndStore(String node, KubeletClient.Body body) throws ScrapeFailure {
     KubeletReport report;
     try {
-      report = ResourceMetricsDecoder.decode(body.bytes(), body.length(), body.respondedAtMillis());
+      report = ResourceMetricsDecoder.decode(body.bytes(), body.length(), body.respondedAtMillis(),
+          labelValues.computeIfAbsent(node, n -> new LabelValues()));
     } catch (DecodeException e) {
       throw new ScrapeFailure(ScrapeFailure.Cause.MALFORMED_RESPONSE, "response is not Prometheus text: "
           + e.getMessage());
@@ -314,13 +365,10 @@ public final class Scraper {
    * to the API server too, and the scrape's own error is a symptom. A node that reports no Ready
    * condition at all is left to the scrape's error, which says more.
    */
-  private static Optional<String> notReady(Node node) {
-    if (node.getStatus() == null || node.getStatus().getConditions() == null) {
-      return Optional.empty();
-    }
-    return node.getStatus().getConditions().stream()
-        .filter(c -> "Ready".equals(c.getType()) && !"True".equals(c.getStatus()))
+  private static Optional<String> notReady(LeanNode node) {
+    return node.getStatus().conditions().stream()
+        .filter(c -> "Ready".equals(c.type()) && !"True".equals(c.status()))
         .findFirst()
-        .map(c -> c.getReason() == null ? "" : c.getReason());
+        .map(c -> c.reason() == null ? "" : c.reason());
   }
 }

@@ -17,6 +17,7 @@ import dev.pulse.metrics.auth.AccessAttributes;
 import dev.pulse.metrics.auth.AccessControl;
 import dev.pulse.metrics.auth.AuthRequest;
 import dev.pulse.metrics.auth.Authentication;
+import dev.pulse.metrics.auth.UserInfo;
 import dev.pulse.metrics.openapi.OpenApi;
 import dev.pulse.metrics.scrape.NodeHealth;
 import io.micrometer.core.instrument.Timer;
@@ -59,10 +60,6 @@ import org.slf4j.LoggerFactory;
 public final class AggregatorServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(AggregatorServer.class);
-  private static final String PATH = "pulse.path";
-  private static final String API_REQUEST = "pulse.apiRequest";
-  private static final String ATTRIBUTES = "pulse.attributes";
-  private static final String STARTED = "pulse.started";
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The HTTP/2 error code Go's server resets a stream with when its request line is malformed. */
   private static final long HTTP2_PROTOCOL_ERROR = 0x1;
@@ -117,9 +114,8 @@ public final class AggregatorServer {
     certificate.set(cert);
     Router router = Router.router(vertx);
     router.route().handler(this::track);
-    router.route().handler(this::decodePath);
-    router.route().handler(this::probe);
     router.route().handler(this::describe);
+    router.route().handler(this::probe);
     router.route().handler(this::admit);
     router.route().handler(this::authenticate);
     router.route().handler(this::authorize);
@@ -168,10 +164,12 @@ public final class AggregatorServer {
   }
 
   /**
-   * The path as Go's net/http decodes it, which every later stage routes and authorizes by. A broken
-   * escape is refused as Go refuses it: 400 and a closed connection, or a reset HTTP/2 stream.
+   * What the request asks for, in API terms and in authorization terms, by the path as Go's net/http
+   * decodes it. A broken escape is refused as Go refuses it: 400 and a closed connection, or a reset
+   * HTTP/2 stream.
    */
-  private void decodePath(RoutingContext ctx) {
+  private void describe(RoutingContext ctx) {
+    long started = System.nanoTime();
     String path;
     try {
       path = RequestPaths.decode(ctx.request().path());
@@ -188,8 +186,15 @@ public final class AggregatorServer {
       }
       return;
     }
-    ctx.put(PATH, path);
-    ctx.next();
+    Map<String, String> query = new HashMap<>();
+    ctx.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
+    ApiRequest request = ApiRequest.parse(path, query).orElse(null);
+    String verb = verb(ctx.request().method(), request);
+    AccessAttributes attributes = request != null && !request.isDiscovery()
+        ? new AccessAttributes(null, verb, request.path(), MetricsGroup.GROUP, MetricsGroup.VERSION,
+            request.resource().path, request.namespace(), request.name())
+        : AccessAttributes.nonResource(null, verb, path);
+    new Exchange(path, started, request, attributes).handOn(ctx);
   }
 
   /**
@@ -197,7 +202,7 @@ public final class AggregatorServer {
    * without credentials: a kubelet probes them. A check Pulse does not have goes on to the 404 listing.
    */
   private void probe(RoutingContext ctx) {
-    String path = ctx.get(PATH);
+    String path = Exchange.of(ctx).path();
     for (Health health : probes.all()) {
       String root = "/" + health.endpoint();
       Optional<Health.Result> result = path.equals(root)
@@ -257,23 +262,6 @@ public final class AggregatorServer {
     return ctx.response().headWritten() || ctx.response().closed();
   }
 
-  /** What the request asks for, in API terms and in authorization terms. */
-  private void describe(RoutingContext ctx) {
-    ctx.put(STARTED, System.nanoTime());
-    Map<String, String> query = new HashMap<>();
-    ctx.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
-    String path = ctx.get(PATH);
-    Optional<ApiRequest> request = ApiRequest.parse(path, query);
-    String verb = verb(ctx.request().method(), request.orElse(null));
-    AccessAttributes attributes = request.filter(r -> !r.isDiscovery())
-        .map(r -> new AccessAttributes(null, verb, r.path(), MetricsGroup.GROUP, MetricsGroup.VERSION,
-            r.resource().path, r.namespace(), r.name()))
-        .orElse(AccessAttributes.nonResource(null, verb, path));
-    request.ifPresent(r -> ctx.put(API_REQUEST, r));
-    ctx.put(ATTRIBUTES, attributes);
-    ctx.next();
-  }
-
   /** Kubernetes request verbs: reads are get/list/watch, other methods their own verbs. */
   private static String verb(HttpMethod method, ApiRequest request) {
     if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
@@ -302,16 +290,15 @@ public final class AggregatorServer {
         respond(ctx, MetricsApi.Response.error(Status.unauthorized(), errorMediaType(ctx)));
         return;
       }
-      AccessAttributes attributes = ctx.get(ATTRIBUTES);
-      ctx.put(ATTRIBUTES, attributes.withUser(authn.user()));
-      ctx.next();
+      Exchange.of(ctx).by(authn.user()).handOn(ctx);
     });
   }
 
   /** May they: a SubjectAccessReview, unless the path is always allowed; 403 names what was refused. */
   private void authorize(RoutingContext ctx) {
-    AccessAttributes attributes = ctx.get(ATTRIBUTES);
-    if (access.alwaysAllowed(ctx.get(PATH))) {
+    Exchange exchange = Exchange.of(ctx);
+    AccessAttributes attributes = exchange.attributes();
+    if (access.alwaysAllowed(exchange.path())) {
       ctx.next();
       return;
     }
@@ -334,8 +321,9 @@ public final class AggregatorServer {
 
   /** The answer, or the API server's answer for a path or method Pulse does not serve. */
   private void serve(RoutingContext ctx) {
-    String path = ctx.get(PATH);
-    ApiRequest request = ctx.get(API_REQUEST);
+    Exchange exchange = Exchange.of(ctx);
+    String path = exchange.path();
+    ApiRequest request = exchange.request();
     String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
     boolean get = ctx.request().method() == HttpMethod.GET;
     if (path.equals(Index.METRICS)) {
@@ -445,9 +433,10 @@ public final class AggregatorServer {
   }
 
   private void timeOnEnd(RoutingContext ctx, int code) {
-    long started = ctx.get(STARTED);
-    AccessAttributes attributes = ctx.get(ATTRIBUTES);
-    String resource = RequestLabels.resource(ctx.get(API_REQUEST));
+    Exchange exchange = Exchange.of(ctx);
+    long started = exchange.started();
+    AccessAttributes attributes = exchange.attributes();
+    String resource = RequestLabels.resource(exchange.request());
     ctx.addEndHandler(v -> Timer.builder("pulse.api.request.duration")
         .description("API requests by resource, verb and HTTP status")
         .tags("resource", resource, "verb", RequestLabels.verb(attributes.verb()), "code", Integer.toString(code))
@@ -499,4 +488,26 @@ public final class AggregatorServer {
     ctx.response().end();
   }
 
+  /**
+   * What {@code describe} learned about a request, for the stages after it: the decoded path, when
+   * it arrived, what it asks of the API ({@code null} for paths outside it) and the attributes it
+   * is authorized by, which authentication completes with the user.
+   */
+  private record Exchange(String path, long started, ApiRequest request, AccessAttributes attributes) {
+
+    private static final String KEY = "pulse.exchange";
+
+    static Exchange of(RoutingContext ctx) {
+      return ctx.get(KEY);
+    }
+
+    Exchange by(UserInfo user) {
+      return new Exchange(path, started, request, attributes.withUser(user));
+    }
+
+    void handOn(RoutingContext ctx) {
+      ctx.put(KEY, this);
+      ctx.next();
+    }
+  }
 }

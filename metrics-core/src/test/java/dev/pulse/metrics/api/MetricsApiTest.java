@@ -10,12 +10,13 @@ import dev.pulse.metrics.api.selector.SelectorException;
 import dev.pulse.metrics.api.types.Status;
 import dev.pulse.metrics.api.types.Timestamps;
 import dev.pulse.metrics.cluster.ClusterView;
+import dev.pulse.metrics.cluster.LeanNode;
 import dev.pulse.metrics.cluster.PodMeta;
 import dev.pulse.metrics.storage.ContainerSample;
 import dev.pulse.metrics.storage.KubeletReport;
 import dev.pulse.metrics.storage.MetricsStore;
 import dev.pulse.metrics.storage.NodeSample;
-import io.fabric8.kubernetes.api.model.Node;
+import dev.pulse.metrics.testing.NodesOnlyCluster;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -652,11 +653,12 @@ class MetricsApiTest {
 
   /** The informers' view, honouring {@link ClusterView}'s contract (pods sorted by namespace, name). */
   static final class FakeCluster implements ClusterView {
-    private final List<Node> nodes = new ArrayList<>();
+    private final List<LeanNode> nodes = new ArrayList<>();
     private final List<PodMeta> pods = new ArrayList<>();
 
     void addNode(String name, Map<String, String> labels) {
-      nodes.add(new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata().build());
+      nodes.add(NodesOnlyCluster.lean(
+          new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata().build()));
     }
 
     void addPod(String namespace, String name, Map<String, String> labels) {
@@ -664,12 +666,12 @@ class MetricsApiTest {
     }
 
     @Override
-    public List<Node> nodes() {
+    public List<LeanNode> nodes() {
       return List.copyOf(nodes);
     }
 
     @Override
-    public Optional<Node> node(String name) {
+    public Optional<LeanNode> node(String name) {
       return nodes.stream().filter(n -> n.getMetadata().getName().equals(name)).findFirst();
     }
 

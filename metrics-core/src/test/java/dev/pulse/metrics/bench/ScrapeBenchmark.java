@@ -73,7 +73,7 @@ public final class ScrapeBenchmark {
     for (int n = 0; n < nodes; n++) {
       nodeObjects.add(FakeKubelets.nodeObject(nodeName(n), port, Map.of()));
     }
-    ClusterView cluster = new NodesOnlyCluster(nodeObjects);
+    ClusterView cluster = NodesOnlyCluster.of(nodeObjects);
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long heapBefore = usedHeapAfterGc(memory);

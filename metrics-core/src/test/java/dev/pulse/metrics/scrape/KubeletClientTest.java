@@ -92,7 +92,7 @@ class KubeletClientTest {
   void aKubeletThatResetsEveryConnectionIsOneWarningNamingTheNode() throws Exception {
     try (ResettingKubelet kubelet = new ResettingKubelet(ca.issueServer("kubelet", "127.0.0.1"))) {
       Scraper scraper = new Scraper(vertx,
-          new NodesOnlyCluster(List.of(FakeKubelets.nodeObject("resetting-1", kubelet.port(), Map.of()))),
+          NodesOnlyCluster.of(List.of(FakeKubelets.nodeObject("resetting-1", kubelet.port(), Map.of()))),
           client::fetch, new MetricsStore(RESOLUTION.toMillis(), 1), LabelSelector.everything(),
           new KubeletEndpoint.Settings(List.of("InternalIP"), 10250, true), RESOLUTION, 4, new SimpleMeterRegistry());
 

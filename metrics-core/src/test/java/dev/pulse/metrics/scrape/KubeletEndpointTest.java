@@ -3,6 +3,7 @@ package dev.pulse.metrics.scrape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pulse.metrics.testing.NodesOnlyCluster;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeAddressBuilder;
@@ -47,6 +48,12 @@ class KubeletEndpointTest {
         .withAnnotations(Map.of(KubeletEndpoint.PATH_ANNOTATION, path)).endMetadata().build();
   }
 
+  /** The endpoint of {@code node} as the informer would decode it from the API server. */
+  private static KubeletEndpoint endpoint(Node node, KubeletEndpoint.Settings settings)
+      throws KubeletEndpoint.UnresolvableException {
+    return KubeletEndpoint.of(NodesOnlyCluster.lean(node), settings);
+  }
+
   private static KubeletEndpoint.Settings settings(List<String> types) {
     return new KubeletEndpoint.Settings(types, 10250, false);
   }
@@ -62,24 +69,24 @@ class KubeletEndpointTest {
         address("InternalIP", "10.0.0.6")).build();
 
     // type priority decides, not the order of status.addresses; within a type, the first one
-    assertThat(KubeletEndpoint.of(node, settings(MANIFEST_TYPES)).host()).isEqualTo("10.0.0.5");
-    assertThat(KubeletEndpoint.of(node, settings(List.of("ExternalIP", "InternalIP"))).host())
+    assertThat(endpoint(node, settings(MANIFEST_TYPES)).host()).isEqualTo("10.0.0.5");
+    assertThat(endpoint(node, settings(List.of("ExternalIP", "InternalIP"))).host())
         .isEqualTo("203.0.113.7");
-    assertThat(KubeletEndpoint.of(node, settings(BINARY_DEFAULT_TYPES)).host()).isEqualTo("node-1");
+    assertThat(endpoint(node, settings(BINARY_DEFAULT_TYPES)).host()).isEqualTo("node-1");
   }
 
   @Test
   void laterTypesAreFallbacks() throws Exception {
     Node node = node(address("Hostname", "node-1"), address("ExternalIP", "203.0.113.7")).build();
 
-    assertThat(KubeletEndpoint.of(node, settings(MANIFEST_TYPES)).host()).isEqualTo("203.0.113.7");
+    assertThat(endpoint(node, settings(MANIFEST_TYPES)).host()).isEqualTo("203.0.113.7");
   }
 
   @Test
   void noAddressOfAnAcceptedTypeIsAnErrorNamingTheTypes() {
     Node node = node(address("Hostname", "node-1")).build();
 
-    assertThatThrownBy(() -> KubeletEndpoint.of(node, settings(List.of("InternalIP", "ExternalIP"))))
+    assertThatThrownBy(() -> endpoint(node, settings(List.of("InternalIP", "ExternalIP"))))
         .isInstanceOf(KubeletEndpoint.UnresolvableException.class)
         .hasMessageContaining("InternalIP")
         .hasMessageContaining("ExternalIP");
@@ -89,7 +96,7 @@ class KubeletEndpointTest {
   void nodeWithoutStatusIsUnresolvable() {
     Node node = new NodeBuilder().withNewMetadata().withName("node-1").endMetadata().build();
 
-    assertThatThrownBy(() -> KubeletEndpoint.of(node, settings(MANIFEST_TYPES)))
+    assertThatThrownBy(() -> endpoint(node, settings(MANIFEST_TYPES)))
         .isInstanceOf(KubeletEndpoint.UnresolvableException.class)
         .hasMessageContaining("InternalIP");
   }
@@ -100,9 +107,9 @@ class KubeletEndpointTest {
   void portIsTheFlagUnlessNodeStatusPortIsEnabled() throws Exception {
     Node node = nodeWithStatusPort(10255);
 
-    assertThat(KubeletEndpoint.of(node, new KubeletEndpoint.Settings(MANIFEST_TYPES, 10250, false)).port())
+    assertThat(endpoint(node, new KubeletEndpoint.Settings(MANIFEST_TYPES, 10250, false)).port())
         .isEqualTo(10250);
-    assertThat(KubeletEndpoint.of(node, new KubeletEndpoint.Settings(MANIFEST_TYPES, 10250, true)).port())
+    assertThat(endpoint(node, new KubeletEndpoint.Settings(MANIFEST_TYPES, 10250, true)).port())
         .isEqualTo(10255);
   }
 
@@ -111,9 +118,9 @@ class KubeletEndpointTest {
     KubeletEndpoint.Settings useStatusPort = new KubeletEndpoint.Settings(MANIFEST_TYPES, 10250, true);
 
     // metrics-server: `if useNodeStatusPort && nodeStatusPort != 0`
-    assertThat(KubeletEndpoint.of(nodeWithStatusPort(0), useStatusPort).port()).isEqualTo(10250);
-    assertThat(KubeletEndpoint.of(nodeWithStatusPort(null), useStatusPort).port()).isEqualTo(10250);
-    assertThat(KubeletEndpoint.of(node(address("InternalIP", "10.0.0.5")).build(), useStatusPort).port())
+    assertThat(endpoint(nodeWithStatusPort(0), useStatusPort).port()).isEqualTo(10250);
+    assertThat(endpoint(nodeWithStatusPort(null), useStatusPort).port()).isEqualTo(10250);
+    assertThat(endpoint(node(address("InternalIP", "10.0.0.5")).build(), useStatusPort).port())
         .isEqualTo(10250);
   }
 
@@ -123,8 +130,8 @@ class KubeletEndpointTest {
   void pathDefaultsToResourceMetrics() throws Exception {
     Node node = node(address("InternalIP", "10.0.0.5")).build();
 
-    assertThat(KubeletEndpoint.of(node, settings(MANIFEST_TYPES)).path()).isEqualTo("/metrics/resource");
-    assertThat(KubeletEndpoint.of(nodeWithPathAnnotation(""), settings(MANIFEST_TYPES)).path())
+    assertThat(endpoint(node, settings(MANIFEST_TYPES)).path()).isEqualTo("/metrics/resource");
+    assertThat(endpoint(nodeWithPathAnnotation(""), settings(MANIFEST_TYPES)).path())
         .isEqualTo("/metrics/resource");
   }
 
@@ -133,7 +140,7 @@ class KubeletEndpointTest {
     // kwok simulated nodes (metrics-server PR #1253)
     Node node = nodeWithPathAnnotation("/metrics/nodes/node-1/metrics/resource");
 
-    assertThat(KubeletEndpoint.of(node, settings(MANIFEST_TYPES)).path())
+    assertThat(endpoint(node, settings(MANIFEST_TYPES)).path())
         .isEqualTo("/metrics/nodes/node-1/metrics/resource");
   }
 
@@ -141,7 +148,7 @@ class KubeletEndpointTest {
   void relativePathAnnotationIsRejected() {
     Node node = nodeWithPathAnnotation("metrics/resource");
 
-    assertThatThrownBy(() -> KubeletEndpoint.of(node, settings(MANIFEST_TYPES)))
+    assertThatThrownBy(() -> endpoint(node, settings(MANIFEST_TYPES)))
         .isInstanceOf(KubeletEndpoint.UnresolvableException.class)
         .hasMessageContaining(KubeletEndpoint.PATH_ANNOTATION)
         .hasMessageContaining("\"metrics/resource\"");
@@ -152,11 +159,11 @@ class KubeletEndpointTest {
   @Test
   void urlBracketsIpv6Hosts() throws Exception {
     // as net.JoinHostPort does
-    assertThat(KubeletEndpoint.of(node(address("InternalIP", "fd00::5")).build(), settings(MANIFEST_TYPES)))
+    assertThat(endpoint(node(address("InternalIP", "fd00::5")).build(), settings(MANIFEST_TYPES)))
         .hasToString("https://[fd00::5]:10250/metrics/resource");
-    assertThat(KubeletEndpoint.of(node(address("InternalIP", "10.0.0.5")).build(), settings(MANIFEST_TYPES)))
+    assertThat(endpoint(node(address("InternalIP", "10.0.0.5")).build(), settings(MANIFEST_TYPES)))
         .hasToString("https://10.0.0.5:10250/metrics/resource");
-    assertThat(KubeletEndpoint.of(node(address("Hostname", "node-1")).build(), settings(MANIFEST_TYPES)))
+    assertThat(endpoint(node(address("Hostname", "node-1")).build(), settings(MANIFEST_TYPES)))
         .hasToString("https://node-1:10250/metrics/resource");
   }
 }

@@ -50,6 +50,8 @@ class ScraperTest {
   /** Nodes whose kubelet cannot be reached, with the error; and nodes that answer garbage. */
   private final Map<String, ScrapeFailure> failing = new ConcurrentHashMap<>();
   private final Set<String> garbage = ConcurrentHashMap.newKeySet();
+  /** Nodes whose kubelet reports the node's own working set as 0, as a kwok node without pods does. */
+  private final Set<String> zeroWorkingSet = ConcurrentHashMap.newKeySet();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final AtomicInteger cycle = new AtomicInteger();
@@ -281,12 +283,45 @@ class ScraperTest {
     assertThat(registry.get("pulse.kubelet.scrape.errors").tag("reason", "decode").counter().count()).isEqualTo(2);
   }
 
+  @Test
+  void aNodeWhoseKubeletAnswersWithoutTheNodesOwnUsageForAResolutionIsReportedAsNotServedWithoutAnError()
+      throws Exception {
+    addNodes(2, Map.of());
+    zeroWorkingSet.add("node-a-0");
+    Duration resolution = Duration.ofMillis(400);
+    Scraper scraper = scraper(LabelSelector.everything(), 64, resolution);
+
+    runCycle(scraper);
+    assertThat(scraper.health().failing()).as("a first answer without it: a kubelet just started").isEmpty();
+    Thread.sleep(resolution.toMillis());
+    runCycle(scraper);
+
+    assertThat(store.node("node-a-0")).isNull();
+    assertThat(store.pod("default", "pod-node-a-0")).as("its pods are served").isNotNull();
+    assertThat(scraper.health().scraped()).isEqualTo(1);
+    assertThat(scraper.health().failing()).singleElement().satisfies(f -> {
+      assertThat(f.name()).isEqualTo("node-a-0");
+      assertThat(f.reason()).isEqualTo("NodeMetricsIncomplete");
+      assertThat(f.message()).isEqualTo("the kubelet answered without a usable usage of the node itself"
+          + " (node_memory_working_set_bytes is 0)");
+    });
+    assertThat(gauge("failed")).isEqualTo(1);
+    assertThat(registry.get("pulse.kubelet.scrape.errors").counters()).allMatch(c -> c.count() == 0);
+
+    zeroWorkingSet.clear();
+    runCycle(scraper);
+    runCycle(scraper);
+    assertThat(store.node("node-a-0")).isNotNull();
+    assertThat(scraper.health().scraped()).isEqualTo(2);
+    assertThat(scraper.health().failing()).isEmpty();
+  }
+
   private Scraper scraper(LabelSelector selector, int maxConcurrency) {
     return scraper(selector, maxConcurrency, RESOLUTION);
   }
 
   private Scraper scraper(LabelSelector selector, int maxConcurrency, Duration resolution) {
-    return new Scraper(vertx, new NodesOnlyCluster(nodes), this::fetch, store, selector,
+    return new Scraper(vertx, NodesOnlyCluster.of(nodes), this::fetch, store, selector,
         new KubeletEndpoint.Settings(List.of("InternalIP"), 10250, true), resolution, maxConcurrency, registry);
   }
 
@@ -324,10 +359,10 @@ class ScraperTest {
     long cpu = wallClockSamples ? at * 500_000 : 1_000_000_000L * (cycle.get() + 1);
     String text = garbage ? "<html>not metrics</html>\n" : """
         node_cpu_usage_seconds_total %s %d
-        node_memory_working_set_bytes 1048576 %d
+        node_memory_working_set_bytes %d %d
         container_cpu_usage_seconds_total{container="app",namespace="default",pod="pod-%s"} %s %d
         container_memory_working_set_bytes{container="app",namespace="default",pod="pod-%s"} 4096 %d
-        """.formatted(cpu / 1e9, at, at, node, cpu / 2e9, at, node, at);
+        """.formatted(cpu / 1e9, at, zeroWorkingSet.contains(node) ? 0 : 1048576, at, node, cpu / 2e9, at, node, at);
     byte[] bytes = text.getBytes(UTF_8);
     return new KubeletClient.Body(bytes, bytes.length, at);
   }

@@ -56,7 +56,7 @@ public final class MetricsPipelineSpec {
       + " and create one with the new namespace (the aggregator moves with it)";
 
   /** A label or annotation key as Kubernetes checks it: the form, the prefix at most 253, the name 63. */
-  private static final String VALID_KEY = "k.matches('" + ApiPatterns.QUALIFIED_NAME + "')"
+  static final String VALID_KEY = "k.matches('" + ApiPatterns.QUALIFIED_NAME + "')"
       + " && k.lastIndexOf('/') <= 253 && size(k) - k.lastIndexOf('/') - 1 <= 63";
   /** The labels every managed object carries; the pods' selector and the operator's informers use them. */
   private static final String OPERATOR_LABELS = "['" + Names.NAME_LABEL + "', '" + Names.INSTANCE_LABEL + "', '"
@@ -64,7 +64,7 @@ public final class MetricsPipelineSpec {
   private static final String OPERATOR_ANNOTATIONS = "['" + Names.SERVING_CERT_HASH_ANNOTATION + "', '"
       + Names.DEFAULT_CONTAINER_ANNOTATION + "']";
   private static final String OPERATOR_PREFIX = "k.startsWith('" + Names.OPERATOR_KEY_PREFIX + "')";
-  private static final int MAX_METADATA_ENTRIES = 64;
+  static final int MAX_METADATA_ENTRIES = 64;
 
   @Default(DEFAULT_NAMESPACE)
   @Size(min = 1, max = 63)
@@ -93,10 +93,16 @@ public final class MetricsPipelineSpec {
       + " one available. Every replica scrapes every kubelet. Default: 1.")
   private Integer replicas;
 
-  @JsonPropertyDescription("Resources of the aggregator container. Default: requests cpu 100m,"
+  @JsonPropertyDescription("Resources of the aggregator container; when set, spec.autoSize is not applied."
+      + " Default: requests cpu 100m,"
       + " memory 200Mi; limits memory 512Mi, enough for 1,000 nodes of 30 pods. Beyond that, add about"
       + " 5m CPU, 20Mi of request and 32Mi of limit per 100 nodes. The memory limit also sizes the JVM's heap.")
   private ResourceRequirements resources;
+
+  @Default("{}")
+  @JsonPropertyDescription("Resources that follow the number of nodes scraped, with hysteresis; spec.resources,"
+      + " when set, wins.")
+  private AutoSizeSpec autoSize = new AutoSizeSpec();
 
   @JsonPropertyDescription("Node selector of the aggregator pods. Default: kubernetes.io/os: linux.")
   private Map<String, String> nodeSelector;
@@ -213,6 +219,11 @@ public final class MetricsPipelineSpec {
   @JsonPropertyDescription("Registration of metrics.k8s.io with the aggregation layer.")
   private ApiServicePolicy apiService = new ApiServicePolicy();
 
+  @Default("{}")
+  @JsonPropertyDescription("Prometheus Operator integration: a ServiceMonitor for the aggregator's /metrics and a"
+      + " PrometheusRule with its alerts, created where the monitoring.coreos.com CRDs are installed.")
+  private MonitoringSpec monitoring = new MonitoringSpec();
+
   @Size(max = 32)
   @ValidationRule(value = "self.all(a, !a.matches('" + AggregatorFlags.MANAGED_PATTERN + "'))",
       message = "extraArgs must not set flags the operator manages (--secure-port, --tls-cert-file,"
@@ -261,6 +272,14 @@ public final class MetricsPipelineSpec {
 
   public void setResources(ResourceRequirements resources) {
     this.resources = resources;
+  }
+
+  public AutoSizeSpec getAutoSize() {
+    return autoSize;
+  }
+
+  public void setAutoSize(AutoSizeSpec autoSize) {
+    this.autoSize = autoSize != null ? autoSize : new AutoSizeSpec();
   }
 
   public Map<String, String> getNodeSelector() {
@@ -391,6 +410,14 @@ public final class MetricsPipelineSpec {
 
   public void setApiService(ApiServicePolicy apiService) {
     this.apiService = apiService != null ? apiService : new ApiServicePolicy();
+  }
+
+  public MonitoringSpec getMonitoring() {
+    return monitoring;
+  }
+
+  public void setMonitoring(MonitoringSpec monitoring) {
+    this.monitoring = monitoring != null ? monitoring : new MonitoringSpec();
   }
 
   public List<String> getExtraArgs() {

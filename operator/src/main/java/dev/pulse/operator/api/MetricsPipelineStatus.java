@@ -13,9 +13,10 @@ public final class MetricsPipelineStatus {
       + " generation while a change has not been reconciled yet.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Ready, Progressing, Degraded, APIServiceAvailable, CertificatesValid and"
-      + " NodesScraped; the reason and message of a False Ready or NodesScraped say what is wrong and how to"
-      + " fix it.")
+  @JsonPropertyDescription("Ready, Progressing, Degraded, APIServiceAvailable, CertificatesValid,"
+      + " NodesScraped and AggregationLayerConfigured, and MonitoringConfigured while spec.monitoring asks for"
+      + " something (False, CRDsMissing, when the Prometheus Operator's CRDs are not installed); the reason and"
+      + " message of a False condition say what is wrong and how to fix it.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Aggregator pods ready to serve.")
@@ -35,6 +36,10 @@ public final class MetricsPipelineStatus {
   @JsonPropertyDescription("The kubelets the aggregator scrapes and those it cannot, as it last reported;"
       + " absent until the operator has read the aggregator's node summary.")
   private NodesStatus nodes;
+
+  @JsonPropertyDescription("What spec.autoSize decided: the node count the aggregator's resources were computed"
+      + " for, those resources, and a pending change; absent unless spec.autoSize.enabled.")
+  private AutoSizeStatus autoSize;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -92,6 +97,14 @@ public final class MetricsPipelineStatus {
     this.nodes = nodes;
   }
 
+  public AutoSizeStatus getAutoSize() {
+    return autoSize;
+  }
+
+  public void setAutoSize(AutoSizeStatus autoSize) {
+    this.autoSize = autoSize;
+  }
+
   /** Equal statuses need no patch. */
   @Override
   public boolean equals(Object o) {
@@ -102,12 +115,13 @@ public final class MetricsPipelineStatus {
         && Objects.equals(apiServiceAvailable, other.apiServiceAvailable)
         && Objects.equals(certificateNotAfter, other.certificateNotAfter)
         && Objects.equals(podSecurity, other.podSecurity)
-        && Objects.equals(nodes, other.nodes);
+        && Objects.equals(nodes, other.nodes)
+        && Objects.equals(autoSize, other.autoSize);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, conditions, readyReplicas, apiServiceAvailable, certificateNotAfter,
-        podSecurity, nodes);
+        podSecurity, nodes, autoSize);
   }
 }

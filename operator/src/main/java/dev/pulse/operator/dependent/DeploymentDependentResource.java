@@ -74,15 +74,22 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
   @Override
   protected Deployment desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {
     ReconcileInputs inputs = ReconcileInputs.of(context);
-    return desired(pipeline, inputs.defaultImage(), inputs.tls().serving().sha256());
+    return desired(pipeline, inputs.defaultImage(), inputs.tls().serving().sha256(), inputs.autoSized());
+  }
+
+  /** Without spec.autoSize. */
+  public static Deployment desired(MetricsPipeline pipeline, String defaultImage, String servingCertificateHash) {
+    return desired(pipeline, defaultImage, servingCertificateHash, Optional.empty());
   }
 
   /**
    * @param defaultImage the aggregator image released with the operator, used unless the spec
    *     names one
    * @param servingCertificateHash changes whenever the serving certificate does, rolling the pods
+   * @param autoSized what spec.autoSize computed, used unless spec.resources is set
    */
-  public static Deployment desired(MetricsPipeline pipeline, String defaultImage, String servingCertificateHash) {
+  public static Deployment desired(MetricsPipeline pipeline, String defaultImage, String servingCertificateHash,
+      Optional<ResourceRequirements> autoSized) {
     MetricsPipelineSpec spec = pipeline.getSpec();
     boolean highlyAvailable = spec.getReplicas() >= 2;
     PodSpecBuilder pod = new PodSpecBuilder()
@@ -94,7 +101,7 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
         .withImagePullSecrets(Objects.requireNonNullElse(spec.getImagePullSecrets(), List.of()))
         .withTopologySpreadConstraints(topologySpreadConstraints(pipeline))
         .withSecurityContext(PodSecurity.pod())
-        .withContainers(container(spec, defaultImage))
+        .withContainers(container(spec, defaultImage, autoSized))
         .withVolumes(volumes(spec));
     if (spec.getHostNetwork()) {
       pod.withHostNetwork(true).withDnsPolicy(HOST_NETWORK_DNS_POLICY);
@@ -232,7 +239,8 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
         .build();
   }
 
-  private static Container container(MetricsPipelineSpec spec, String defaultImage) {
+  private static Container container(MetricsPipelineSpec spec, String defaultImage,
+      Optional<ResourceRequirements> autoSized) {
     return new ContainerBuilder()
         .withName(Names.CONTAINER)
         .withImage(spec.getImage() != null ? spec.getImage() : defaultImage)
@@ -247,7 +255,8 @@ public final class DeploymentDependentResource extends CRUDKubernetesDependentRe
         .withStartupProbe(probe("/livez", 5, 24))
         .withLivenessProbe(probe("/livez", 10, 3))
         .withReadinessProbe(probe("/readyz", 10, 3))
-        .withResources(spec.getResources() != null ? spec.getResources() : defaultResources())
+        .withResources(spec.getResources() != null ? spec.getResources() : autoSized.orElseGet(
+            DeploymentDependentResource::defaultResources))
         .withSecurityContext(PodSecurity.container())
         .withVolumeMounts(volumeMounts(spec))
         .build();

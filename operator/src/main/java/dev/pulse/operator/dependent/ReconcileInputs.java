@@ -3,6 +3,7 @@ package dev.pulse.operator.dependent;
 import dev.pulse.operator.api.MetricsPipeline;
 import dev.pulse.operator.model.LocalAggregator;
 import dev.pulse.operator.tls.TlsMaterial;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.Optional;
 
@@ -18,9 +19,10 @@ import java.util.Optional;
  *     in a cluster
  * @param keepApiService the APIService is someone else's, to be replaced, but no aggregator is
  *     ready to serve yet: leave it as it is for now
+ * @param autoSized the aggregator's resources as spec.autoSize computed them, when it applies
  */
 public record ReconcileInputs(TlsMaterial tls, String defaultImage, Optional<String> foreignApiService,
-    Optional<LocalAggregator> localAggregator, boolean keepApiService) {
+    Optional<LocalAggregator> localAggregator, boolean keepApiService, Optional<ResourceRequirements> autoSized) {
 
   public void store(Context<MetricsPipeline> context) {
     context.managedWorkflowAndDependentResourceContext().put(ReconcileInputs.class, this);

@@ -25,7 +25,7 @@ public final class ServingSecretDependentResource extends CRUDKubernetesDependen
 
   static final String CERTIFICATE = "tls.crt";
   static final String KEY = "tls.key";
-  static final String CA_BUNDLE = "ca.crt";
+  public static final String CA_BUNDLE = "ca.crt";
 
   @Override
   protected Secret desired(MetricsPipeline pipeline, Context<MetricsPipeline> context) {

@@ -19,6 +19,12 @@ public final class Names {
   public static final String SERVICE = AGGREGATOR;
   public static final String DEPLOYMENT = AGGREGATOR;
   public static final String POD_DISRUPTION_BUDGET = AGGREGATOR;
+  /** The Prometheus Operator's objects for the aggregator (spec.monitoring). */
+  public static final String SERVICE_MONITOR = AGGREGATOR;
+  public static final String PROMETHEUS_RULE = AGGREGATOR;
+  /** The Prometheus Operator's API group and version, of the two kinds above. */
+  public static final String MONITORING_GROUP = "monitoring.coreos.com";
+  public static final String MONITORING_VERSION = "v1";
   /** The aggregator's only container. */
   public static final String CONTAINER = "aggregator";
 
@@ -42,6 +48,11 @@ public final class Names {
   /** Built into Kubernetes: reads the ConfigMap {@code kube-system/extension-apiserver-authentication}. */
   public static final String AUTH_READER_ROLE = "extension-apiserver-authentication-reader";
   public static final String KUBE_SYSTEM = "kube-system";
+  /**
+   * In {@link #KUBE_SYSTEM}: where kube-apiserver publishes the client CA and the request-header
+   * (front-proxy) CA and names, which tell an aggregated API server whom to believe.
+   */
+  public static final String AUTHENTICATION_CONFIG_MAP = "extension-apiserver-authentication";
 
   public static final String NAME_LABEL = "app.kubernetes.io/name";
   public static final String INSTANCE_LABEL = "app.kubernetes.io/instance";
@@ -80,7 +91,9 @@ public final class Names {
     /** What makes metrics.k8s.io reachable and readable: the APIService and the reader role. */
     METRICS_API("metrics-api"),
     /** The CA and the serving certificate. */
-    CERTIFICATES("certificates");
+    CERTIFICATES("certificates"),
+    /** The Prometheus Operator's ServiceMonitor and PrometheusRule. */
+    MONITORING("monitoring");
 
     public final String value;
 

@@ -1,6 +1,7 @@
 package dev.pulse.operator.reconciler;
 
 import dev.pulse.operator.api.ApiServiceTakeover;
+import dev.pulse.operator.api.AutoSizeStatus;
 import dev.pulse.operator.api.MetricsPipeline;
 import dev.pulse.operator.api.MetricsPipelineStatus;
 import dev.pulse.operator.dependent.AggregatorClusterRoleBindingDependentResource;
@@ -18,10 +19,13 @@ import dev.pulse.operator.dependent.ServiceAccountDependentResource;
 import dev.pulse.operator.dependent.ServiceDependentResource;
 import dev.pulse.operator.dependent.ServingSecretDependentResource;
 import dev.pulse.operator.model.AggregatorNamespaces;
+import dev.pulse.operator.model.AutoSize;
 import dev.pulse.operator.model.LocalAggregator;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.model.Names.Component;
+import dev.pulse.operator.monitoring.MonitoringObjects;
 import dev.pulse.operator.status.ApiServiceState;
+import dev.pulse.operator.status.MonitoringState;
 import dev.pulse.operator.status.NodeReport;
 import dev.pulse.operator.status.Observations;
 import dev.pulse.operator.status.PodProblems;
@@ -32,6 +36,7 @@ import dev.pulse.operator.tls.StoredTls;
 import dev.pulse.operator.tls.TlsMaterial;
 import dev.pulse.operator.tls.TlsPolicy;
 import io.fabric8.kubernetes.api.model.APIService;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -42,6 +47,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -62,10 +68,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,6 +138,10 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
   static final Duration INACTIVE_RECHECK = Duration.ofMinutes(1);
   /** How soon a pipeline that is not Ready yet is looked at again. */
   static final Duration NOT_READY_RECHECK = Duration.ofSeconds(10);
+  /** How soon monitoring asked for is looked at again, for CRDs installed since and objects deleted. */
+  static final Duration MONITORING_RECHECK = Duration.ofMinutes(1);
+  /** A resize due now is applied by the next reconcile; the clocks may disagree by a little. */
+  private static final Duration MIN_AUTO_SIZE_WAIT = Duration.ofSeconds(2);
   /** A certificate that is already due was just handled; do not spin if the clocks disagree. */
   private static final Duration MIN_RESCHEDULE = Duration.ofMinutes(1);
 
@@ -184,12 +197,21 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
 
   /**
    * The aggregator's pods, watched so that the status can say why one does not run; they carry the
-   * pipeline's name as a label, as every managed object does. And the aggregator's node summary,
-   * polled, for the kubelets it cannot scrape.
+   * pipeline's name as a label, as every managed object does. The aggregator's node summary,
+   * polled, for the kubelets it cannot scrape. And the one ConfigMap where kube-apiserver publishes
+   * its aggregation layer's CAs, by name, since a change there concerns every pipeline.
    */
   @Override
   public List<EventSource<?, MetricsPipeline>> prepareEventSources(EventSourceContext<MetricsPipeline> context) {
     return List.of(aggregatorNodes.eventSource(context),
+        new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, MetricsPipeline.class)
+            .withName("authentication-config")
+            .withNamespaces(Set.of(Names.KUBE_SYSTEM))
+            .withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name",
+                Names.AUTHENTICATION_CONFIG_MAP)))
+            .withSecondaryToPrimaryMapper(configMap -> context.getPrimaryCache().list()
+                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .build(), context),
         new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, MetricsPipeline.class)
             .withName("aggregator-pods")
             .withNamespaces(namespaces.informerNamespaces())
@@ -208,7 +230,7 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
     if (activePipeline.isPresent()) {
       aggregatorNodes.forget(pipeline);
       Observations observed = new Observations(Workload.notCreated(pipeline.getSpec().getReplicas()),
-          new ApiServiceState.Absent(), Optional.empty(), activePipeline, Optional.empty());
+          new ApiServiceState.Absent(), Optional.empty(), activePipeline, Optional.empty(), Optional.empty());
       return patchStatusIfChanged(pipeline, StatusAggregator.aggregate(pipeline, observed, now), context, now)
           .rescheduleAfter(INACTIVE_RECHECK);
     }
@@ -236,8 +258,12 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
         ? cachedApiService(context).flatMap(existing -> ApiServiceDependentResource.foreignOwner(existing, pipeline))
         : Optional.empty();
     boolean keepApiService = replaced.isPresent() && !aggregatorServing(pipeline, context, tls);
-    new ReconcileInputs(tls, defaultImage, foreignApiService, localAggregator, keepApiService).store(context);
+    Optional<AutoSize.Decision> autoSize = autoSize(pipeline, context, now);
+    new ReconcileInputs(tls, defaultImage, foreignApiService, localAggregator, keepApiService,
+        autoSize.flatMap(AutoSize.Decision::resources)).store(context);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    MonitoringState monitoring = MonitoringObjects.reconcile(context.getClient(), pipeline,
+        StatusAggregator.reportsMonitoring(pipeline.getStatus()));
 
     ApiServiceState apiService = foreignApiService.<ApiServiceState>map(ApiServiceState.Foreign::new)
         .or(() -> replaced.filter(owner -> keepApiService).map(ApiServiceState.HandingOver::new))
@@ -253,7 +279,8 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
     Optional<NodeReport> nodes = workload.ready() > 0 ? context.getSecondaryResource(NodeReport.class)
         : Optional.empty();
     Observations observed = new Observations(workload, apiService,
-        Optional.of(tls.serving().certificate().getNotAfter().toInstant()), Optional.empty(), nodes);
+        Optional.of(tls.serving().certificate().getNotAfter().toInstant()), Optional.empty(), nodes,
+        authentication(context), monitoring, autoSize);
     // Renewal must not wait for the periodic resync (hours): come back when a certificate is due.
     Duration untilDue = Duration.between(now, tls.nextChange(policy.renewBefore()));
     Duration next = untilDue.compareTo(MIN_RESCHEDULE) < 0 ? MIN_RESCHEDULE : untilDue;
@@ -264,7 +291,36 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
     if (!StatusAggregator.isReady(status)) {
       next = NOT_READY_RECHECK;
     }
+    // A node count waiting out the stabilization is applied when it is due, with or without news.
+    Optional<Duration> untilResize = autoSize.flatMap(AutoSize.Decision::due)
+        .map(due -> Duration.between(now, due))
+        .map(wait -> wait.compareTo(MIN_AUTO_SIZE_WAIT) < 0 ? MIN_AUTO_SIZE_WAIT : wait);
+    if (untilResize.isPresent() && untilResize.get().compareTo(next) < 0) {
+      next = untilResize.get();
+    }
+    // The Prometheus Operator's CRDs can be installed (or removed) at any time, with no event here.
+    if (pipeline.getSpec().getMonitoring().requested() && next.compareTo(MONITORING_RECHECK) > 0) {
+      next = MONITORING_RECHECK;
+    }
     return patchStatusIfChanged(pipeline, status, context, now).rescheduleAfter(next);
+  }
+
+  /**
+   * spec.autoSize's decision from the node count the aggregator last reported (through the polling
+   * event source's cache; empty while it reports none) and what the status said before.
+   */
+  private static Optional<AutoSize.Decision> autoSize(MetricsPipeline pipeline, Context<MetricsPipeline> context,
+      Instant now) {
+    if (!pipeline.getSpec().getAutoSize().getEnabled()) {
+      return Optional.empty();
+    }
+    OptionalInt count = context.getSecondaryResource(NodeReport.class)
+        .filter(NodeReport.Scrapes.class::isInstance)
+        .map(report -> OptionalInt.of(((NodeReport.Scrapes) report).selected()))
+        .orElse(OptionalInt.empty());
+    AutoSizeStatus previous = pipeline.getStatus() == null ? null : pipeline.getStatus().getAutoSize();
+    return Optional.of(AutoSize.decide(pipeline.getSpec().getAutoSize(), pipeline.getSpec().getResources() != null,
+        previous, count, now));
   }
 
   /** The oldest pipeline is the active one; the name breaks ties within a second. */
@@ -305,6 +361,14 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
   private static Optional<APIService> cachedApiService(Context<MetricsPipeline> context) {
     return ((Cache<APIService>) context.eventSourceRetriever().getEventSourceFor(APIService.class))
         .get(new ResourceID(Names.API_SERVICE));
+  }
+
+  /** By name from its own informer's cache: the informer holds that one ConfigMap and nothing else. */
+  @SuppressWarnings("unchecked")
+  private static Optional<Map<String, String>> authentication(Context<MetricsPipeline> context) {
+    return ((Cache<ConfigMap>) context.eventSourceRetriever().getEventSourceFor(ConfigMap.class))
+        .get(new ResourceID(Names.AUTHENTICATION_CONFIG_MAP, Names.KUBE_SYSTEM))
+        .map(configMap -> Objects.requireNonNullElse(configMap.getData(), Map.of()));
   }
 
   /**

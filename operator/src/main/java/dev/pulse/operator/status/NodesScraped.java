@@ -131,6 +131,12 @@ public final class NodesScraped {
           + " kubelet.port or kubelet.preferredAddressTypes at the kubelet.";
       case "KubeletResponseTooLarge" -> "the kubelet's answer exceeded the aggregator's size limit. Fix: raise"
           + " it with --kubelet-max-response-bytes in spec.extraArgs (a node with very many containers).";
+      case "NodeMetricsIncomplete" -> "the kubelet answers, but without the node's own CPU and working set (or"
+          + " with a working set of 0), so the node is left out of the API, as metrics-server leaves it out, and"
+          + " kubectl top nodes shows it as <unknown>; its pods are served. Fix: the kubelet measures the node"
+          + " through its cgroups: check its log for cAdvisor errors and that its cgroupDriver matches the"
+          + " container runtime's; kubectl get --raw /api/v1/nodes/<node>/proxy/metrics/resource shows what it"
+          + " sends.";
       case "NodeNotReady" -> "the node is not Ready: its kubelet does not report to the API server either. Fix:"
           + " look at the node (kubectl describe node); it comes back when its kubelet does.";
       default -> "the aggregator reports the cause " + cause + ". Fix: see the message of each failing node.";

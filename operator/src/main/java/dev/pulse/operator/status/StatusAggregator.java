@@ -1,9 +1,11 @@
 package dev.pulse.operator.status;
 
+import dev.pulse.operator.api.AutoSizeStatus;
 import dev.pulse.operator.api.MetricsPipeline;
 import dev.pulse.operator.api.MetricsPipelineSpec;
 import dev.pulse.operator.api.MetricsPipelineStatus;
 import dev.pulse.operator.model.AggregatorNamespaces;
+import dev.pulse.operator.model.AutoSize;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.model.PodSecurity;
 import dev.pulse.operator.status.ApiServiceState.Absent;
@@ -12,8 +14,10 @@ import dev.pulse.operator.status.ApiServiceState.HandingOver;
 import dev.pulse.operator.status.ApiServiceState.Owned;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,7 +26,8 @@ import java.util.Optional;
  * The one place the status is computed. {@code Ready} answers "does {@code kubectl top} work",
  * {@code Progressing} "is a change still rolling out", {@code Degraded} "does someone have to act";
  * {@code APIServiceAvailable} and {@code CertificatesValid} show the two things that fail most
- * often on their own, {@code NodesScraped} which kubelets cannot be scraped and why. A False
+ * often on their own, {@code NodesScraped} which kubelets cannot be scraped and why,
+ * {@code AggregationLayerConfigured} whether kube-apiserver can tell the aggregator who asks. A False
  * {@code Ready} names the most fundamental problem, and every message says how to fix it.
  */
 public final class StatusAggregator {
@@ -33,6 +38,9 @@ public final class StatusAggregator {
   public static final String API_SERVICE_AVAILABLE = "APIServiceAvailable";
   public static final String CERTIFICATES_VALID = "CertificatesValid";
   public static final String NODES_SCRAPED = NodesScraped.TYPE;
+  public static final String AGGREGATION_LAYER_CONFIGURED = AggregationLayer.TYPE;
+  /** Only while spec.monitoring asks for something. */
+  public static final String MONITORING_CONFIGURED = "MonitoringConfigured";
 
   static final String TRUE = "True";
   static final String FALSE = "False";
@@ -64,7 +72,7 @@ public final class StatusAggregator {
         + " Deployment and grant its Role in " + namespace + " (config/README.md shows how).";
     return status(pipeline, blocked("NamespaceNotManaged", message),
         new Observations(Workload.notCreated(pipeline.getSpec().getReplicas()), new ApiServiceState.Absent(),
-            Optional.empty(), Optional.empty(), Optional.empty()), false, now);
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), false, now);
   }
 
   /** @param runs whether the operator runs an aggregator for this pipeline, whose pods and nodes then count */
@@ -84,6 +92,7 @@ public final class StatusAggregator {
     if (runs) {
       status.setPodSecurity(podSecurity(pipeline));
       status.setNodes(NodesScraped.nodes(observed.nodes()));
+      status.setAutoSize(observed.autoSize().map(StatusAggregator::autoSize).orElse(null));
     }
     return status;
   }
@@ -101,6 +110,32 @@ public final class StatusAggregator {
         + PodSecurity.WARN_LABEL + "=" + PodSecurity.PRIVILEGED + " (" + PodSecurity.AUDIT_LABEL + " stays "
         + PodSecurity.RESTRICTED + "); one it did not create must allow it. Everything else in the pods still"
         + " meets restricted.";
+  }
+
+  /** The decision and, in its message, what it means for the pods. */
+  static AutoSizeStatus autoSize(AutoSize.Decision decision) {
+    AutoSizeStatus status = new AutoSizeStatus();
+    status.setNodes(decision.nodes().orElse(null));
+    status.setResources(decision.resources().orElse(null));
+    status.setPendingNodes(decision.pendingNodes().orElse(null));
+    status.setPendingSince(decision.pendingSince().map(Instant::toString).orElse(null));
+    String message;
+    if (decision.overridden()) {
+      message = "spec.resources is set and wins: spec.autoSize is not applied.";
+    } else if (decision.resources().isEmpty()) {
+      message = "Waiting for the aggregator's first node count; the default resources apply until then.";
+    } else {
+      ResourceRequirements resources = decision.resources().get();
+      message = "Sized for " + decision.nodes().get() + " nodes: requests cpu " + resources.getRequests().get("cpu")
+          + ", memory " + resources.getRequests().get("memory") + "; memory limit "
+          + resources.getLimits().get("memory") + ".";
+      if (decision.pendingNodes().isPresent()) {
+        message += " " + decision.pendingNodes().get() + " nodes since " + decision.pendingSince().get()
+            + ": the size follows at " + decision.due().get() + " if the count stays outside the tolerance.";
+      }
+    }
+    status.setMessage(message);
+    return status;
   }
 
   /** Whether {@code status} says Ready=True. */
@@ -123,7 +158,8 @@ public final class StatusAggregator {
         new Verdict(DEGRADED, TRUE, reason, message),
         new Verdict(API_SERVICE_AVAILABLE, UNKNOWN, reason, message),
         new Verdict(CERTIFICATES_VALID, UNKNOWN, reason, message),
-        new Verdict(NODES_SCRAPED, UNKNOWN, reason, message));
+        new Verdict(NODES_SCRAPED, UNKNOWN, reason, message),
+        new Verdict(AGGREGATION_LAYER_CONFIGURED, UNKNOWN, reason, message));
   }
 
   private static List<Verdict> active(MetricsPipeline pipeline, Observations observed, Instant now) {
@@ -132,6 +168,8 @@ public final class StatusAggregator {
     Verdict certificates = certificates(observed.certificateNotAfter(), now, namespace);
     NodesScraped.Verdict scrapes = NodesScraped.verdict(pipeline, observed.nodes());
     Verdict nodes = new Verdict(NODES_SCRAPED, scrapes.status(), scrapes.reason(), scrapes.message());
+    AggregationLayer.Verdict layer = AggregationLayer.verdict(observed.authentication());
+    Verdict aggregation = new Verdict(AGGREGATION_LAYER_CONFIGURED, layer.status(), layer.reason(), layer.message());
     Workload workload = observed.workload();
     Optional<Verdict> workloadProblem = workloadProblem(workload, namespace);
     boolean rollingOut = workload.rollingOut();
@@ -140,6 +178,8 @@ public final class StatusAggregator {
     Verdict ready;
     if (observed.apiService() instanceof Foreign) {
       ready = apiService.as(READY, FALSE);
+    } else if (layer.blocksMetrics()) {
+      ready = aggregation.as(READY, FALSE);
     } else if (FALSE.equals(certificates.status())) {
       ready = certificates.as(READY, FALSE);
     } else if (workload.ready() == 0) {
@@ -170,20 +210,54 @@ public final class StatusAggregator {
     // Degraded: a problem that waiting will not fix. An APIService that is not available yet
     // while pods roll out or register is not one.
     Verdict degraded;
-    if (observed.apiService() instanceof Foreign || FALSE.equals(certificates.status())) {
+    if (observed.apiService() instanceof Foreign || layer.blocksMetrics() || FALSE.equals(certificates.status())) {
       degraded = ready.as(DEGRADED, TRUE);
     } else if (workloadProblem.isPresent()) {
       degraded = workloadProblem.get().as(DEGRADED, TRUE);
     } else if (workload.ready() > 0 && !rollingOut && !TRUE.equals(apiService.status())
         && observed.apiService() instanceof Owned) {
       degraded = ready.as(DEGRADED, TRUE);
+    } else if (FALSE.equals(aggregation.status())) {
+      // kubectl top works, but anyone with a client certificate can call the aggregator as anyone.
+      degraded = aggregation.as(DEGRADED, TRUE);
     } else if (FALSE.equals(nodes.status())) {
       // kubectl top works for the other nodes, so Ready stays; but no wait will scrape these.
       degraded = nodes.as(DEGRADED, TRUE);
     } else {
       degraded = new Verdict(DEGRADED, FALSE, "AsExpected", "Nothing needs attention.");
     }
-    return List.of(ready, progressing, degraded, apiService, certificates, nodes);
+    List<Verdict> verdicts = new ArrayList<>(List.of(ready, progressing, degraded, apiService, certificates, nodes,
+        aggregation));
+    monitoring(observed.monitoring(), namespace).ifPresent(verdicts::add);
+    return verdicts;
+  }
+
+  /** Whether {@code status} reports monitoring: objects of the operator's may exist. */
+  public static boolean reportsMonitoring(MetricsPipelineStatus status) {
+    return status != null && status.getConditions() != null && status.getConditions().stream()
+        .anyMatch(c -> MONITORING_CONFIGURED.equals(c.getType()));
+  }
+
+  private static Optional<Verdict> monitoring(MonitoringState state, String namespace) {
+    if (state instanceof MonitoringState.Configured configured) {
+      return Optional.of(new Verdict(MONITORING_CONFIGURED, TRUE, "Configured", String.join(" and ",
+          configured.objects()) + " exist as spec.monitoring asks. Prometheus uses them when its"
+          + " serviceMonitorSelector and ruleSelector match their labels (spec.monitoring.serviceMonitor.labels,"
+          + " spec.monitoring.prometheusRule.labels)."));
+    }
+    if (state instanceof MonitoringState.CrdsMissing missing) {
+      return Optional.of(new Verdict(MONITORING_CONFIGURED, FALSE, "CRDsMissing", "spec.monitoring asks for "
+          + String.join(" and ", missing.kinds()) + ", but kube-apiserver does not serve that kind of "
+          + Names.MONITORING_GROUP + "/" + Names.MONITORING_VERSION + ": install the Prometheus Operator's CRDs, and the operator"
+          + " creates the objects within a minute. Nothing else depends on them."));
+    }
+    if (state instanceof MonitoringState.Failed failed) {
+      return Optional.of(new Verdict(MONITORING_CONFIGURED, FALSE, "MonitoringFailed", "The ServiceMonitor or"
+          + " PrometheusRule of spec.monitoring could not be written: " + failed.error() + ". The operator's Role"
+          + " in " + namespace + " needs get, create, update and delete on servicemonitors and prometheusrules of "
+          + Names.MONITORING_GROUP + " (config/rbac.yaml)."));
+    }
+    return Optional.empty();
   }
 
   private static Verdict apiService(ApiServiceState state, MetricsPipelineSpec spec) {
@@ -214,7 +288,24 @@ public final class StatusAggregator {
           + " has no ready aggregator pod yet.";
       case "ServiceNotFound" -> "Service " + namespace + "/" + Names.SERVICE + " is missing; the operator"
           + " recreates it.";
-      case "FailedDiscoveryCheck" -> "kube-apiserver cannot reach or verify the aggregator at " + service
+      case "FailedDiscoveryCheck" -> discoveryHint(DiscoveryFailure.of(owned.message()), spec, service);
+      default -> "kube-apiserver does not report APIService " + Names.API_SERVICE + " as available.";
+    };
+    String status = FALSE.equals(owned.available()) ? FALSE : UNKNOWN;
+    return new Verdict(API_SERVICE_AVAILABLE, status, reason, hint + reported);
+  }
+
+  /** What the operator's own objects make of a failed discovery check. */
+  private static String discoveryHint(DiscoveryFailure failure, MetricsPipelineSpec spec, String service) {
+    String namespace = spec.getNamespace();
+    return switch (failure) {
+      case UNTRUSTED_CERTIFICATE -> "kube-apiserver does not trust the certificate the aggregator at " + service
+          + " presented. The operator writes the APIService's caBundle and the certificate in Secret " + namespace
+          + "/" + Names.SERVING_SECRET + " from the CA in Secret " + namespace + "/" + Names.CA_SECRET + ": check"
+          + " that nothing else writes either (a GitOps tool, cert-manager's CA injector).";
+      case UNAUTHORIZED, FORBIDDEN -> "The aggregator at " + service + " refused kube-apiserver's discovery"
+          + " request: " + failure.explanation + ".";
+      case CONNECTION_REFUSED, UNREACHABLE, OTHER -> "kube-apiserver cannot reach or verify the aggregator at " + service
           + (spec.getHostNetwork()
               ? ": let the control plane reach the nodes on port " + spec.getSecurePort() + " (spec.hostNetwork is"
                   + " true: firewalls, security groups)"
@@ -223,10 +314,7 @@ public final class StatusAggregator {
                   + " spec.hostNetwork: true)")
           + " and check that the APIService's caBundle is the one in Secret " + namespace + "/"
           + Names.SERVING_SECRET + ".";
-      default -> "kube-apiserver does not report APIService " + Names.API_SERVICE + " as available.";
     };
-    String status = FALSE.equals(owned.available()) ? FALSE : UNKNOWN;
-    return new Verdict(API_SERVICE_AVAILABLE, status, reason, hint + reported);
   }
 
   private static Verdict certificates(Optional<Instant> notAfter, Instant now, String namespace) {

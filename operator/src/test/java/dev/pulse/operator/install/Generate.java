@@ -6,7 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Writes the generated files: {@code manifests} ({@code config/}) or {@code bundle}
+ * Writes the generated files: {@code manifests} ({@code config/}: install.yaml and its parts, the
+ * Helm chart, the kustomize layout) or {@code bundle}
  * ({@code bundle/}, {@code bundle.Dockerfile}). Run from the operator module by {@code make
  * manifests} and {@code make bundle}; {@link GeneratedFilesTest} fails the build while a checked-in
  * file differs from what this writes.
@@ -20,7 +21,13 @@ public final class Generate {
       throw new IllegalArgumentException("usage: Generate manifests|bundle");
     }
     Path repository = Path.of("..");
-    write(args[0].equals("manifests") ? InstallManifests.files(repository) : OlmBundle.files(repository));
+    if (args[0].equals("manifests")) {
+      write(InstallManifests.files(repository));
+      write(HelmChart.files(repository));
+      write(KustomizeLayout.files(repository));
+    } else {
+      write(OlmBundle.files(repository));
+    }
   }
 
   private static void write(Map<Path, String> files) throws IOException {

@@ -22,6 +22,16 @@ class GeneratedFilesTest {
   }
 
   @Test
+  void helmChartIsCurrent() throws IOException {
+    assertCurrent(HelmChart.files(REPOSITORY), "make manifests");
+  }
+
+  @Test
+  void kustomizeLayoutIsCurrent() throws IOException {
+    assertCurrent(KustomizeLayout.files(REPOSITORY), "make manifests");
+  }
+
+  @Test
   void bundleIsCurrent() throws IOException {
     assertCurrent(OlmBundle.files(REPOSITORY), "make bundle");
   }

@@ -88,7 +88,7 @@ final class InstallManifests {
     return List.of(restrictedNamespace(NAMESPACE), restrictedNamespace(AGGREGATOR_NAMESPACE));
   }
 
-  private static Namespace restrictedNamespace(String name) {
+  static Namespace restrictedNamespace(String name) {
     return new NamespaceBuilder()
         .withMetadata(new ObjectMetaBuilder(metadata(name, null))
             .addToLabels("pod-security.kubernetes.io/enforce", "restricted")

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -143,8 +144,34 @@ class InstallManifestsTest {
           .as("heap from the container's limit, and an OOM ends the process")
           .contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError");
     }
-    assertThat(dockerfile.lines().filter(l -> l.startsWith("ENTRYPOINT")))
-        .hasSize(2).allSatisfy(l -> assertThat(l).contains("\"@/opt/pulse/jvm.options\", \"-jar\""));
+    assertThat(dockerfile.lines().filter(l -> l.startsWith("ENTRYPOINT"))).hasSize(2).allSatisfy(l ->
+        assertThat(l).contains("\"@/opt/pulse/jvm.options\", \"-XX:SharedArchiveFile=/opt/pulse/"));
+  }
+
+  /**
+   * Each image dumps a class-data archive from its module's class list, which make up dumps too,
+   * and maps it: a Pulse class the list names that no longer exists (renamed, moved) is one the
+   * archive lacks.
+   */
+  @Test
+  void eachImageDumpsAndMapsTheClassDataArchiveOfItsModulesClassList() throws IOException {
+    String dockerfile = Files.readString(REPOSITORY.resolve("Dockerfile"));
+    String ignore = Files.readString(REPOSITORY.resolve("Dockerfile.dockerignore"));
+    for (Map.Entry<String, String> module : Map.of("metrics-core", "pulse-aggregator", "operator", "pulse-operator")
+        .entrySet()) {
+      assertThat(dockerfile).contains("COPY " + module.getKey() + "/cds.classlist /opt/pulse/cds.classlist");
+      assertThat(ignore).contains("!" + module.getKey() + "/cds.classlist");
+      String archive = "\"-XX:SharedArchiveFile=/opt/pulse/" + module.getValue() + ".jsa\"";
+      assertThat(dockerfile.split(Pattern.quote(archive), -1)).as("dumped, then mapped: " + archive).hasSize(3);
+
+      List<String> own = Files.readAllLines(REPOSITORY.resolve(module.getKey()).resolve("cds.classlist")).stream()
+          .filter(line -> line.startsWith("dev/pulse/"))
+          .map(line -> line.split(" ", 2)[0])
+          .toList();
+      assertThat(own).as(module.getKey() + "/cds.classlist names the module's classes").hasSizeGreaterThan(50);
+      assertThat(own).as("classes that no longer exist: regenerate the list with make class-lists")
+          .filteredOn(name -> getClass().getClassLoader().getResource(name + ".class") == null).isEmpty();
+    }
   }
 
   /** No wildcard, no escalate, no impersonation, binding only named roles. */

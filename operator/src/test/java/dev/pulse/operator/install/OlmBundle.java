@@ -193,7 +193,14 @@ final class OlmBundle {
             ui + "advanced"),
         spec("imagePullPolicy", "Image pull policy", "Pull policy of the aggregator image.", ui + "imagePullPolicy",
             ui + "advanced"),
-        spec("resources", "Resources", "Resources of the aggregator container.", ui + "resourceRequirements"),
+        spec("resources", "Resources", "Resources of the aggregator container (wins over autoSize).",
+            ui + "resourceRequirements"),
+        spec("autoSize.enabled", "Auto-size", "Requests and memory limit follow the number of nodes scraped"
+            + " (base + perNode × nodes), with hysteresis.", ui + "booleanSwitch"),
+        spec("autoSize.base", "Auto-size base", "CPU, memory and memory limit with no node.", ui + "advanced"),
+        spec("autoSize.perNode", "Auto-size per node", "What each scraped node adds.", ui + "advanced"),
+        spec("autoSize.tolerancePercent", "Auto-size tolerance", "How far (percent, at least 10 nodes) the count"
+            + " must move, for a minute, before the size follows.", ui + "number", ui + "advanced"),
         spec("priorityClassName", "Priority class", "Priority class of the aggregator pods.", ui + "text",
             ui + "advanced"),
         spec("kubelet.tls.mode", "Kubelet TLS", "How kubelet serving certificates are verified.",
@@ -218,12 +225,26 @@ final class OlmBundle {
             ui + "advanced"),
         spec("podAnnotations", "Pod annotations", "Annotations added to the aggregator pods.", ui + "advanced"),
         spec("serviceAnnotations", "Service annotations", "Annotations of the aggregator's Service.",
-            ui + "advanced"));
+            ui + "advanced"),
+        spec("monitoring.serviceMonitor.enabled", "ServiceMonitor",
+            "A Prometheus Operator ServiceMonitor for the aggregator's /metrics (needs its CRDs).",
+            ui + "booleanSwitch"),
+        spec("monitoring.serviceMonitor.labels", "ServiceMonitor labels",
+            "Labels your Prometheus' serviceMonitorSelector matches.", ui + "advanced"),
+        spec("monitoring.serviceMonitor.bearerTokenSecret.name", "ServiceMonitor token Secret",
+            "Secret with the token Prometheus presents (default: its own service account's).",
+            "urn:alm:descriptor:io.kubernetes:Secret", ui + "advanced"),
+        spec("monitoring.prometheusRule.enabled", "PrometheusRule",
+            "A PrometheusRule with the aggregator's alerts (needs the Prometheus Operator's CRDs).",
+            ui + "booleanSwitch"),
+        spec("monitoring.prometheusRule.labels", "PrometheusRule labels",
+            "Labels your Prometheus' ruleSelector matches.", ui + "advanced"));
   }
 
   static List<StatusDescriptor> statusDescriptors() {
     return List.of(
-        status("conditions", "Conditions", "Ready, Progressing, Degraded, APIServiceAvailable, CertificatesValid.",
+        status("conditions", "Conditions", "Ready, Progressing, Degraded, APIServiceAvailable, CertificatesValid,"
+            + " NodesScraped, and MonitoringConfigured when spec.monitoring asks for something.",
             "urn:alm:descriptor:io.kubernetes.conditions"),
         status("readyReplicas", "Ready replicas", "Aggregator pods ready to serve.",
             "urn:alm:descriptor:com.tectonic.ui:podCount"),
@@ -232,6 +253,8 @@ final class OlmBundle {
             "urn:alm:descriptor:text"),
         status("certificateNotAfter", "Certificate expiry", "Expiry of the serving certificate.",
             "urn:alm:descriptor:text"),
+        status("autoSize.message", "Auto-size", "The node count the aggregator is sized for, its resources, and a"
+            + " pending change.", "urn:alm:descriptor:text"),
         status("podSecurity", "Pod Security", "The Pod Security level the aggregator's namespace enforces, and why.",
             "urn:alm:descriptor:text"));
   }

@@ -5,10 +5,12 @@ import dev.pulse.operator.api.MetricsPipeline;
 import dev.pulse.operator.dependent.AggregatorClusterRoleDependentResource;
 import dev.pulse.operator.dependent.MetricsReaderClusterRoleDependentResource;
 import dev.pulse.operator.model.Names;
+import dev.pulse.operator.monitoring.PrometheusOperator;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,8 +32,9 @@ import java.util.List;
  * so whatever it writes into a role it could already do itself. For the two built-in roles it
  * binds ({@code system:auth-delegator}, {@code extension-apiserver-authentication-reader}) it has
  * {@code bind} restricted to their names instead of their permissions: Kubernetes owns their
- * content (the operator cannot edit them), and holding TokenReview, SubjectAccessReview and the
- * front-proxy CA itself would give the operator powers it never uses.
+ * content (the operator cannot edit them), and holding TokenReview and SubjectAccessReview itself
+ * would give the operator powers it never uses. The ConfigMap with the front-proxy CA it does read,
+ * by name, to check the aggregation layer.
  */
 final class OperatorRbac {
 
@@ -82,6 +85,10 @@ final class OperatorRbac {
     // The two built-in roles the aggregator is bound to (see the class comment).
     rules.add(named(rule(RBAC, "clusterroles", "bind"), Names.AUTH_DELEGATOR_CLUSTER_ROLE));
     rules.add(named(rule(RBAC, "roles", "bind"), Names.AUTH_READER_ROLE));
+    // The reconciler's informer on kube-apiserver's aggregation-layer CAs, by name (a field selector
+    // on metadata.name, which RBAC checks against resourceNames); certificates only, public. Cluster-
+    // wide for OLM as above; the name exists in kube-system only.
+    rules.add(named(rule("", "configmaps", "list", "watch"), Names.AUTHENTICATION_CONFIG_MAP));
     // AggregatorNodes: the aggregator's node summary, which it authorizes as a non-resource URL.
     rules.add(new PolicyRuleBuilder().withNonResourceURLs(Names.NODE_SUMMARY_PATH).withVerbs("get").build());
     // Held so that the operator may write and bind the roles that grant them (see the class comment).
@@ -108,7 +115,13 @@ final class OperatorRbac {
         // DeploymentDependentResource; deleted when the APIService may not be claimed.
         rule("apps", "deployments", "list", "watch", "create", "update", "delete"),
         // PodDisruptionBudgetDependentResource; deleted below two replicas.
-        rule("policy", "poddisruptionbudgets", "list", "watch", "create", "update", "delete"));
+        rule("policy", "poddisruptionbudgets", "list", "watch", "create", "update", "delete"),
+        // MonitoringObjects: spec.monitoring's ServiceMonitor and PrometheusRule, read by name without an
+        // informer (their CRDs may be missing, which discovery, open to everyone, tells), deleted when no
+        // longer asked for.
+        new PolicyRuleBuilder().withApiGroups(PrometheusOperator.GROUP)
+            .withResources(Arrays.stream(PrometheusOperator.Kind.values()).map(kind -> kind.plural).toList())
+            .withVerbs("get", "create", "update", "delete").build());
   }
 
   /**

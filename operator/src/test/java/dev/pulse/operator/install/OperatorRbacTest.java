@@ -10,8 +10,12 @@ import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.reconciler.MetricsPipelineReconciler;
 import dev.pulse.operator.testing.DeploymentController;
+import dev.pulse.operator.monitoring.PrometheusOperator;
+import dev.pulse.operator.monitoring.PrometheusOperator.Kind;
+import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
 import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.APIServiceBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -20,6 +24,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -37,6 +42,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +94,11 @@ class OperatorRbacTest {
       if (request == null || !AGENT.equals(request.getHeader("User-Agent"))) {
         continue;
       }
+      if (isDiscovery(request.getPath())) {
+        // Granted to every authenticated user by the built-in system:discovery role.
+        seen.add("discovery " + request.getPath());
+        continue;
+      }
       Attributes attributes = Attributes.of(request.getMethod(), request.getPath());
       seen.add(attributes.toString());
       if (!allowed(attributes, OperatorRbac.clusterRules()) && !(InstallManifests.AGGREGATOR_NAMESPACE
@@ -99,14 +111,19 @@ class OperatorRbacTest {
         .anyMatch(s -> s.startsWith("update namespaces"))
         .anyMatch(s -> s.startsWith("delete poddisruptionbudgets"))
         .anyMatch(s -> s.startsWith("delete deployments"))
-        .anyMatch(s -> s.startsWith("get services"));
+        .anyMatch(s -> s.startsWith("get services"))
+        .anyMatch(s -> s.startsWith("watch configmaps in kube-system extension-apiserver-authentication"))
+        .anyMatch(s -> s.startsWith("discovery /apis/monitoring.coreos.com/v1"))
+        .anyMatch(s -> s.startsWith("create servicemonitors.monitoring.coreos.com in pulse-system"))
+        .anyMatch(s -> s.startsWith("update servicemonitors.monitoring.coreos.com in pulse-system"))
+        .anyMatch(s -> s.startsWith("delete prometheusrules.monitoring.coreos.com in pulse-system"));
     assertThat(denied).as("requests neither the operator's ClusterRole nor its Role in %s allows; seen: %s",
         InstallManifests.AGGREGATOR_NAMESPACE, seen).isEmpty();
   }
 
   /**
-   * Takeover IfOrphaned with two replicas, down to one, onto the host network, then the APIService
-   * is lost again.
+   * Takeover IfOrphaned with two replicas, down to one, onto the host network, monitoring before and after
+   * its CRDs exist, then the APIService is lost again.
    */
   private void walkThePipelineThroughItsPaths() {
     MetricsPipeline pipeline = new MetricsPipeline();
@@ -128,10 +145,21 @@ class OperatorRbacTest {
     await().atMost(WAIT).until(() -> "privileged".equals(client.namespaces().withName("pulse-system").get()
         .getMetadata().getLabels().get("pod-security.kubernetes.io/enforce")));
 
+    // Monitoring asked for before the Prometheus Operator's CRDs are installed, then after; changed,
+    // and the rule no longer asked for.
+    specPatch("{\"monitoring\": {\"serviceMonitor\": {\"enabled\": true}, \"prometheusRule\": {\"enabled\": true}}}");
+    await().atMost(WAIT).until(() -> observedGeneration() == 4L);
+    serveMonitoringKinds();
+    specPatch("{\"monitoring\": {\"serviceMonitor\": {\"labels\": {\"release\": \"prometheus\"}}}}");
+    await().atMost(WAIT).until(() -> monitoring(Kind.SERVICE_MONITOR) != null && monitoring(Kind.PROMETHEUS_RULE) != null);
+    specPatch("{\"monitoring\": {\"serviceMonitor\": {\"labels\": {\"release\": \"kube-prometheus\"}},"
+        + " \"prometheusRule\": {\"enabled\": false}}}");
+    await().atMost(WAIT).until(() -> monitoring(Kind.PROMETHEUS_RULE) == null);
+
     // The pipeline may no longer replace it, and then it is someone else's again: the aggregator
     // goes. In this order, or a reconcile in between would take the APIService back.
     specPatch("{\"apiService\": {\"takeover\": \"Never\"}}");
-    await().atMost(WAIT).until(() -> observedGeneration() == 4L);
+    await().atMost(WAIT).until(() -> observedGeneration() == 7L);
     client.resources(APIService.class).withName(Names.API_SERVICE).edit(a -> foreignApiService());
     // A foreign APIService's events lead to no pipeline; a spec change makes it look.
     specPatch("{\"metricResolution\": \"30s\"}");
@@ -147,6 +175,28 @@ class OperatorRbacTest {
   private Long observedGeneration() {
     MetricsPipeline pipeline = client.resources(MetricsPipeline.class).withName("cluster").get();
     return pipeline.getStatus() == null ? null : pipeline.getStatus().getObservedGeneration();
+  }
+
+  /** kube-apiserver's discovery once the Prometheus Operator's CRDs are installed. */
+  private void serveMonitoringKinds() {
+    APIResourceListBuilder list = new APIResourceListBuilder().withGroupVersion(PrometheusOperator.API_VERSION);
+    for (Kind kind : Kind.values()) {
+      list.addNewResource().withName(kind.plural).withKind(kind.kind).withNamespaced(true).endResource();
+      server.expectCustomResource(new CustomResourceDefinitionContext.Builder().withGroup(PrometheusOperator.GROUP)
+          .withVersion(PrometheusOperator.VERSION).withKind(kind.kind).withPlural(kind.plural)
+          .withScope("Namespaced").build());
+    }
+    server.expect().get().withPath("/apis/" + PrometheusOperator.API_VERSION).andReturn(200, list.build()).always();
+  }
+
+  private GenericKubernetesResource monitoring(Kind kind) {
+    return client.genericKubernetesResources(kind.context()).inNamespace("pulse-system").withName(kind.objectName).get();
+  }
+
+  /** {@code /api}, {@code /apis}, {@code /api/v1}, {@code /apis/<group>} and {@code /apis/<group>/<version>}. */
+  static boolean isDiscovery(String pathAndQuery) {
+    String[] parts = URI.create(pathAndQuery).getPath().substring(1).split("/");
+    return parts[0].equals("api") ? parts.length <= 2 : parts.length <= 3;
   }
 
   private PodDisruptionBudget budget() {
@@ -192,6 +242,12 @@ class OperatorRbacTest {
       String resource = parts.get(0) + (parts.size() > 2 ? "/" + parts.get(2) : "");
       String name = parts.size() > 1 ? parts.get(1) : null;
       boolean watch = uri.getQuery() != null && uri.getQuery().contains("watch=true");
+      // kube-apiserver takes a list's or watch's name from an exact metadata.name field selector.
+      Matcher byName = Pattern.compile("(?:^|&)fieldSelector=metadata\\.name(?:%3D|=)([^&%,]+)(?:&|$)")
+          .matcher(uri.getRawQuery() == null ? "" : uri.getRawQuery());
+      if (name == null && method.equals("GET") && byName.find()) {
+        return new Attributes(watch ? "watch" : "list", group, resource, namespace, byName.group(1));
+      }
       String verb = switch (method) {
         case "GET" -> watch ? "watch" : name == null ? "list" : "get";
         case "POST" -> "create";
@@ -220,8 +276,16 @@ class OperatorRbacTest {
         .isEqualTo(new Attributes("get", "", "services", "kube-system", "metrics-server"));
     assertThat(Attributes.of("GET", "/api/v1/namespaces?limit=500"))
         .isEqualTo(new Attributes("list", "", "namespaces", null, null));
+    assertThat(Attributes.of("GET",
+        "/api/v1/namespaces/kube-system/configmaps?fieldSelector=metadata.name%3Dextension-apiserver-authentication"
+            + "&watch=true"))
+        .isEqualTo(new Attributes("watch", "", "configmaps", "kube-system", "extension-apiserver-authentication"));
+    assertThat(allowed(new Attributes("list", "", "configmaps", "kube-system", null), OperatorRbac.clusterRules()))
+        .as("only the one ConfigMap").isFalse();
     assertThat(Attributes.of("PUT", "/api/v1/namespaces/pulse-system"))
         .isEqualTo(new Attributes("update", "", "namespaces", null, "pulse-system"));
+    assertThat(isDiscovery("/apis/monitoring.coreos.com/v1")).isTrue();
+    assertThat(isDiscovery("/apis/monitoring.coreos.com/v1/namespaces/a/servicemonitors/b")).isFalse();
     assertThat(allowed(new Attributes("update", "apiregistration.k8s.io", "apiservices", null, "v1beta1.other.io"),
         OperatorRbac.clusterRules())).as("names restrict").isFalse();
   }

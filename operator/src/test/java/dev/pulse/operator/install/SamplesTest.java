@@ -33,7 +33,8 @@ class SamplesTest {
   static final Path FULL = Path.of("../config/samples/metricspipeline-full.yaml");
   /** Unset by default, and with no value that means the same: shown commented out. */
   static final Set<String> COMMENTED_OUT = Set.of("image", "imagePullPolicy", "kubelet.tls.caSecretRef", "affinity",
-      "securePort");
+      "securePort", "monitoring.serviceMonitor.bearerTokenSecret", "monitoring.serviceMonitor.labels",
+      "monitoring.prometheusRule.labels");
 
   @Test
   void bothSamplesAreMetricsPipelines() throws IOException {

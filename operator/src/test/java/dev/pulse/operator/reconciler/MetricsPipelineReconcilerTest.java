@@ -5,9 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pulse.operator.OperatorMain;
 import dev.pulse.operator.api.ApiServiceTakeover;
+import dev.pulse.operator.api.AutoSizeSpec;
+import dev.pulse.operator.api.AutoSizeStatus;
 import dev.pulse.operator.api.MetricsPipeline;
 import dev.pulse.operator.api.MetricsPipelineSpec;
 import dev.pulse.operator.model.AggregatorNamespaces;
+import dev.pulse.operator.model.AutoSize;
 import dev.pulse.operator.model.Names;
 import dev.pulse.operator.testing.DeploymentController;
 import dev.pulse.operator.testing.MovableClock;
@@ -18,12 +21,15 @@ import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.APIServiceBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -186,6 +192,40 @@ class MetricsPipelineReconcilerTest {
       assertThat(pod.getDnsPolicy()).isNull();
       assertThat(pod.getContainers().get(0).getPorts().get(0).getContainerPort()).isEqualTo(10251);
     });
+  }
+
+  /**
+   * The count comes from the aggregator's node summary, which the mock cannot serve (the e2e test
+   * reads it from a real aggregator); here the status carries the count the size was computed for.
+   */
+  @Test
+  void autoSizeSizesTheAggregatorForTheCountInTheStatusAndExplicitResourcesWin() {
+    create("cluster", spec -> spec.getAutoSize().setEnabled(true));
+    awaitObservedGeneration("cluster", 1);
+    assertThat(fetch("cluster").getStatus().getAutoSize().getMessage()).contains("first node count");
+    assertThat(container().getResources()).as("the defaults until a count").isEqualTo(new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("200Mi"))
+        .addToLimits("memory", new Quantity("512Mi")).build());
+
+    MetricsPipeline counted = fetch("cluster");
+    AutoSizeStatus autoSize = new AutoSizeStatus();
+    autoSize.setNodes(1000);
+    counted.getStatus().setAutoSize(autoSize);
+    client.resource(counted).updateStatus();
+    edit("cluster", p -> p.getSpec().setMetricResolution("20s"));
+    awaitObservedGeneration("cluster", 2);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(container().getResources())
+        .isEqualTo(AutoSize.resources(new AutoSizeSpec(), 1000)));
+    AutoSizeStatus reported = fetch("cluster").getStatus().getAutoSize();
+    assertThat(reported.getNodes()).isEqualTo(1000);
+    assertThat(reported.getMessage()).contains("Sized for 1000 nodes: requests cpu 100m, memory 400Mi");
+
+    edit("cluster", p -> p.getSpec().setResources(new ResourceRequirementsBuilder()
+        .addToRequests("memory", new Quantity("1Gi")).build()));
+    awaitObservedGeneration("cluster", 3);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(container().getResources().getRequests())
+        .isEqualTo(Map.of("memory", new Quantity("1Gi"))));
+    assertThat(fetch("cluster").getStatus().getAutoSize().getMessage()).contains("spec.resources is set and wins");
   }
 
   @Test
@@ -386,6 +426,10 @@ class MetricsPipelineReconcilerTest {
       change.accept(p);
       return p;
     });
+  }
+
+  private Container container() {
+    return get(Deployment.class, NAMESPACE, Names.DEPLOYMENT).getSpec().getTemplate().getSpec().getContainers().get(0);
   }
 
   private MetricsPipeline fetch(String name) {

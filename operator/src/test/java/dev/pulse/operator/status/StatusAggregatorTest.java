@@ -2,9 +2,12 @@ package dev.pulse.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.operator.api.AutoSizeSpec;
+import dev.pulse.operator.api.AutoSizeStatus;
 import dev.pulse.operator.api.MetricsPipeline;
 import dev.pulse.operator.api.MetricsPipelineStatus;
 import dev.pulse.operator.model.AggregatorNamespaces;
+import dev.pulse.operator.model.AutoSize;
 import dev.pulse.operator.status.ApiServiceState.Absent;
 import dev.pulse.operator.status.ApiServiceState.Foreign;
 import dev.pulse.operator.status.ApiServiceState.HandingOver;
@@ -24,6 +27,8 @@ class StatusAggregatorTest {
   private static final Optional<Instant> CERT_VALID = Optional.of(NOW.plus(Duration.ofDays(300)));
   private static final Workload RUNNING = new Workload(1, 1, 1, 1, false, Optional.empty());
   private static final ApiServiceState AVAILABLE = new Owned("True", "Passed", "all checks passed");
+  private static final Optional<Map<String, String>> AUTHENTICATION =
+      Optional.of(AggregationLayerTest.authentication(AggregationLayerTest.FRONT_PROXY_CA, AggregationLayerTest.CLIENT_CA));
 
   @Test
   void allWellMeansReady() {
@@ -36,6 +41,7 @@ class StatusAggregatorTest {
     assertCondition(status, "Degraded", "False", "AsExpected");
     assertCondition(status, "APIServiceAvailable", "True", "Passed");
     assertCondition(status, "CertificatesValid", "True", "Valid");
+    assertCondition(status, "AggregationLayerConfigured", "True", "RequestHeaderCAConfigured");
     assertThat(status.getObservedGeneration()).isEqualTo(7L);
     assertThat(status.getConditions()).allSatisfy(c -> {
       assertThat(c.getObservedGeneration()).isEqualTo(7L);
@@ -86,7 +92,7 @@ class StatusAggregatorTest {
   void aSecondPipelineStaysInactive() {
     MetricsPipelineStatus status = StatusAggregator.aggregate(Pipelines.pipeline(),
         new Observations(Workload.notCreated(1), new Absent(), Optional.empty(), Optional.of("first"),
-            Optional.empty()), NOW);
+            Optional.empty(), Optional.empty()), NOW);
     Condition ready = assertCondition(status, "Ready", "False", "AnotherPipelineActive");
     assertThat(ready.getMessage()).contains("MetricsPipeline first", "Delete one");
     assertCondition(status, "Degraded", "True", "AnotherPipelineActive");
@@ -155,7 +161,7 @@ class StatusAggregatorTest {
             "pod-security.kubernetes.io/audit stays restricted", "pulse-system");
     assertThat(StatusAggregator.aggregate(Pipelines.pipeline(spec -> spec.setHostNetwork(true)),
         new Observations(Workload.notCreated(1), new Absent(), Optional.empty(), Optional.of("first"),
-            Optional.empty()), NOW).getPodSecurity()).as("an inactive pipeline runs nothing").isNull();
+            Optional.empty(), Optional.empty()), NOW).getPodSecurity()).as("an inactive pipeline runs nothing").isNull();
   }
 
   @Test
@@ -197,7 +203,7 @@ class StatusAggregatorTest {
 
     MetricsPipelineStatus next = StatusAggregator.aggregate(pipeline,
         new Observations(new Workload(2, 2, 2, 2, false, Optional.empty()), AVAILABLE, CERT_VALID, Optional.empty(),
-            Optional.empty()),
+            Optional.empty(), AUTHENTICATION),
         later);
 
     // Ready stayed True/MetricsAvailable though its message changed ("2 of 2").
@@ -252,10 +258,13 @@ class StatusAggregatorTest {
     assertThat(NodesScraped.explanation("KubeletCertificateUnknownAuthority", pipeline))
         .contains("serverTLSBootstrap", "kubelet.tls.mode CustomCA");
     assertThat(NodesScraped.explanation("KubeletNameNotResolved", pipeline)).contains("InternalIP");
+    assertThat(NodesScraped.explanation("NodeMetricsIncomplete", pipeline))
+        .contains("<unknown>", "cgroupDriver", "/proxy/metrics/resource");
     for (String cause : List.of("KubeletCertificateUnknownAuthority", "KubeletCertificateNameMismatch",
         "KubeletCertificateExpired", "KubeletTLSFailed", "KubeletUnauthorized", "KubeletForbidden", "KubeletHTTPError",
         "KubeletConnectionRefused", "KubeletNameNotResolved", "KubeletUnreachable", "KubeletTimeout",
-        "NoUsableAddress", "KubeletMalformedResponse", "KubeletResponseTooLarge", "NodeNotReady", "SomethingNew")) {
+        "NoUsableAddress", "KubeletMalformedResponse", "KubeletResponseTooLarge", "NodeMetricsIncomplete",
+        "NodeNotReady", "SomethingNew")) {
       assertThat(NodesScraped.explanation(cause, pipeline)).as(cause).contains("Fix:").doesNotContain("Insecure");
     }
   }
@@ -295,11 +304,112 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void anAggregationLayerThatIsNotEnabledIsWhyNothingWorks() {
+    MetricsPipelineStatus status = StatusAggregator.aggregate(Pipelines.pipeline(), new Observations(RUNNING,
+        new Owned("False", "FailedDiscoveryCheck", "failing or missing response"), CERT_VALID, Optional.empty(),
+        Optional.empty(), Optional.of(Map.of("client-ca-file", AggregationLayerTest.CLIENT_CA))), NOW);
+
+    Condition ready = assertCondition(status, "Ready", "False", "RequestHeaderCAMissing");
+    assertThat(ready.getMessage()).contains("--requestheader-client-ca-file", "--proxy-client-cert-file");
+    assertCondition(status, "Degraded", "True", "RequestHeaderCAMissing");
+    assertCondition(status, "AggregationLayerConfigured", "False", "RequestHeaderCAMissing");
+  }
+
+  @Test
+  void aFrontProxyCaThatIsTheClientCaDegradesAReadyPipeline() {
+    MetricsPipelineStatus status = StatusAggregator.aggregate(Pipelines.pipeline(), new Observations(RUNNING,
+        AVAILABLE, CERT_VALID, Optional.empty(), Optional.empty(), Optional.of(AggregationLayerTest.authentication(
+            AggregationLayerTest.CLIENT_CA, AggregationLayerTest.CLIENT_CA))), NOW);
+
+    assertCondition(status, "Ready", "True", "MetricsAvailable");
+    Condition degraded = assertCondition(status, "Degraded", "True", "RequestHeaderCAIsClientCA");
+    assertThat(degraded.getMessage()).contains("system:masters", "front-proxy-ca");
+  }
+
+  @Test
+  void anAggregationLayerNotSeenYetChangesNothing() {
+    MetricsPipelineStatus status = StatusAggregator.aggregate(Pipelines.pipeline(), new Observations(RUNNING,
+        AVAILABLE, CERT_VALID, Optional.empty(), Optional.empty(), Optional.empty()), NOW);
+    assertCondition(status, "Ready", "True", "MetricsAvailable");
+    assertCondition(status, "Degraded", "False", "AsExpected");
+    assertCondition(status, "AggregationLayerConfigured", "Unknown", "NotObserved");
+  }
+
+  @Test
+  void aDiscoveryCheckThatFailsOnTrustPointsAtTheCaBundleNotTheNetwork() {
+    MetricsPipelineStatus status = aggregate(Pipelines.pipeline(), RUNNING, new Owned("False", "FailedDiscoveryCheck",
+        "failing or missing response from https://10.96.0.12:443/apis/metrics.k8s.io/v1beta1: Get"
+            + " \"https://10.96.0.12:443/apis/metrics.k8s.io/v1beta1\": tls: failed to verify certificate: x509:"
+            + " certificate signed by unknown authority"), CERT_VALID);
+    Condition available = assertCondition(status, "APIServiceAvailable", "False", "FailedDiscoveryCheck");
+    assertThat(available.getMessage()).contains("does not trust the certificate", "caBundle",
+        "pulse-system/pulse-metrics-ca", "x509: certificate signed by unknown authority")
+        .doesNotContain("NetworkPolicies");
+  }
+
+  @Test
+  void aDiscoveryCheckRefusedWithA401PointsAtTheFrontProxyCertificate() {
+    MetricsPipelineStatus status = aggregate(Pipelines.pipeline(), RUNNING, new Owned("False", "FailedDiscoveryCheck",
+        "failing or missing response from https://10.96.0.12:443/apis/metrics.k8s.io/v1beta1: bad status from"
+            + " https://10.96.0.12:443/apis/metrics.k8s.io/v1beta1: 401"), CERT_VALID);
+    Condition available = assertCondition(status, "APIServiceAvailable", "False", "FailedDiscoveryCheck");
+    assertThat(available.getMessage()).contains("401", "--proxy-client-cert-file", "--requestheader-allowed-names");
+  }
+
+  @Test
+  void monitoringIsReportedOnlyWhenAskedFor() {
+    MetricsPipeline pipeline = Pipelines.pipeline();
+    assertThat(aggregate(pipeline, RUNNING, AVAILABLE, CERT_VALID).getConditions())
+        .noneMatch(c -> c.getType().equals("MonitoringConfigured"));
+
+    MetricsPipelineStatus missing = withMonitoring(pipeline,
+        new MonitoringState.CrdsMissing(List.of("ServiceMonitor", "PrometheusRule")));
+    Condition condition = assertCondition(missing, "MonitoringConfigured", "False", "CRDsMissing");
+    assertThat(condition.getMessage()).contains("ServiceMonitor and PrometheusRule", "monitoring.coreos.com/v1",
+        "install the Prometheus Operator's CRDs");
+    // Metrics are served all the same: nothing else depends on the Prometheus Operator.
+    assertCondition(missing, "Ready", "True", "MetricsAvailable");
+    assertCondition(missing, "Degraded", "False", "AsExpected");
+    assertThat(StatusAggregator.reportsMonitoring(missing)).isTrue();
+
+    MetricsPipelineStatus configured = withMonitoring(pipeline,
+        new MonitoringState.Configured(List.of("ServiceMonitor pulse-system/pulse-metrics")));
+    assertThat(assertCondition(configured, "MonitoringConfigured", "True", "Configured").getMessage())
+        .contains("ServiceMonitor pulse-system/pulse-metrics", "spec.monitoring.serviceMonitor.labels");
+
+    MetricsPipelineStatus failed = withMonitoring(pipeline, new MonitoringState.Failed("403 forbidden"));
+    assertThat(assertCondition(failed, "MonitoringConfigured", "False", "MonitoringFailed").getMessage())
+        .contains("403 forbidden", "servicemonitors and prometheusrules", "pulse-system");
+    assertThat(StatusAggregator.reportsMonitoring(aggregate(pipeline, RUNNING, AVAILABLE, CERT_VALID))).isFalse();
+  }
+
+  @Test
+  void autoSizeSaysWhatItAppliedAndWhatWaits() {
+    MetricsPipeline pipeline = Pipelines.pipeline(spec -> spec.getAutoSize().setEnabled(true));
+    AutoSizeSpec spec = pipeline.getSpec().getAutoSize();
+    Instant since = NOW.minusSeconds(20);
+    AutoSizeStatus sized = withAutoSize(pipeline, new AutoSize.Decision(Optional.of(200),
+        Optional.of(AutoSize.resources(spec, 200)), Optional.of(1000), Optional.of(since), false)).getAutoSize();
+    assertThat(sized.getNodes()).isEqualTo(200);
+    assertThat(sized.getResources()).isEqualTo(AutoSize.resources(spec, 200));
+    assertThat(sized.getPendingNodes()).isEqualTo(1000);
+    assertThat(sized.getPendingSince()).isEqualTo(since.toString());
+    assertThat(sized.getMessage()).contains("Sized for 200 nodes: requests cpu 60m, memory 224Mi; memory limit 314Mi",
+        "1000 nodes since " + since, "follows at " + since.plus(AutoSize.STABILIZATION));
+
+    assertThat(withAutoSize(pipeline, new AutoSize.Decision(Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), true)).getAutoSize().getMessage()).contains("spec.resources is set and wins");
+    assertThat(withAutoSize(pipeline, new AutoSize.Decision(Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), false)).getAutoSize().getMessage()).contains("first node count");
+    assertThat(aggregate(Pipelines.pipeline(), RUNNING, AVAILABLE, CERT_VALID).getAutoSize()).isNull();
+  }
+
+  @Test
   void anUnchangedSituationYieldsAnEqualStatus() {
     MetricsPipeline pipeline = Pipelines.pipeline();
     pipeline.setStatus(aggregate(pipeline, RUNNING, AVAILABLE, CERT_VALID));
     MetricsPipelineStatus again = StatusAggregator.aggregate(pipeline,
-        new Observations(RUNNING, AVAILABLE, CERT_VALID, Optional.empty(), Optional.empty()),
+        new Observations(RUNNING, AVAILABLE, CERT_VALID, Optional.empty(), Optional.empty(), AUTHENTICATION),
         NOW.plus(Duration.ofHours(1)));
     assertThat(again).isEqualTo(pipeline.getStatus());
   }
@@ -307,12 +417,22 @@ class StatusAggregatorTest {
   private static MetricsPipelineStatus aggregate(MetricsPipeline pipeline, Workload workload, ApiServiceState api,
       Optional<Instant> certificateNotAfter) {
     return StatusAggregator.aggregate(pipeline, new Observations(workload, api, certificateNotAfter, Optional.empty(),
-        Optional.empty()), NOW);
+        Optional.empty(), AUTHENTICATION), NOW);
+  }
+
+  private static MetricsPipelineStatus withMonitoring(MetricsPipeline pipeline, MonitoringState monitoring) {
+    return StatusAggregator.aggregate(pipeline, new Observations(RUNNING, AVAILABLE, CERT_VALID, Optional.empty(),
+        Optional.empty(), AUTHENTICATION, monitoring, Optional.empty()), NOW);
+  }
+
+  private static MetricsPipelineStatus withAutoSize(MetricsPipeline pipeline, AutoSize.Decision decision) {
+    return StatusAggregator.aggregate(pipeline, new Observations(RUNNING, AVAILABLE, CERT_VALID, Optional.empty(),
+        Optional.empty(), AUTHENTICATION, new MonitoringState.NotRequested(), Optional.of(decision)), NOW);
   }
 
   private static MetricsPipelineStatus withNodes(MetricsPipeline pipeline, NodeReport report) {
     return StatusAggregator.aggregate(pipeline, new Observations(RUNNING, AVAILABLE, CERT_VALID, Optional.empty(),
-        Optional.of(report)), NOW);
+        Optional.of(report), AUTHENTICATION), NOW);
   }
 
   private static Condition assertCondition(MetricsPipelineStatus status, String type, String value, String reason) {
