@@ -9,17 +9,22 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.assertj.core.api.Assertions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
  * The local control plane of {@code e2e/bin/up.sh}: started for the tests if it is not running
@@ -29,8 +34,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 final class LocalCluster implements ExtensionContext.Store.CloseableResource {
 
-  /** Resolves {@code LocalCluster} parameters with the one cluster of the whole test run. */
-  static final class Extension implements ParameterResolver {
+  /**
+   * Resolves {@code LocalCluster} parameters with the one cluster of the whole test run. A failure
+   * in a test or its set-up ends with what the operator and the aggregator last logged of trouble:
+   * CI keeps no workspace, so the message is all there is to read afterwards.
+   */
+  static final class Extension implements ParameterResolver, TestExecutionExceptionHandler,
+      LifecycleMethodExecutionExceptionHandler {
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -51,6 +61,76 @@ final class LocalCluster implements ExtensionContext.Store.CloseableResource {
             }
           }, LocalCluster.class);
     }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+      throw withTroubleLogged(failure);
+    }
+
+    @Override
+    public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable failure)
+        throws Throwable {
+      throw withTroubleLogged(failure);
+    }
+
+    @Override
+    public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable failure)
+        throws Throwable {
+      throw withTroubleLogged(failure);
+    }
+
+    @Override
+    public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable failure)
+        throws Throwable {
+      throw withTroubleLogged(failure);
+    }
+  }
+
+  /** Warnings, errors and restarts: the last lines of each, enough to see what went wrong. */
+  private static final int TROUBLE_LINES = 12;
+  private static final int TROUBLE_LINE_LENGTH = 800;
+  private static final Pattern EXCEPTION_LINE = Pattern.compile("[a-z][\\w.]*\\.[A-Z]\\w*(Exception|Error)\\b");
+
+  private static Throwable withTroubleLogged(Throwable failure) {
+    Path logs = Path.of(System.getProperty("user.dir")).getParent().resolve(".pulse/logs");
+    StringBuilder trouble = new StringBuilder();
+    for (String component : List.of("operator", "aggregator")) {
+      Path log = logs.resolve(component + ".log");
+      List<String> lines;
+      try {
+        lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+      } catch (IOException e) {
+        continue;
+      }
+      // Each message once, at its last occurrence, with how often it came: a burst of one warning
+      // must not push out the one that matters.
+      Map<String, String> lastOf = new LinkedHashMap<>();
+      Map<String, Integer> count = new HashMap<>();
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i);
+        if (!line.contains(" WARN ") && !line.contains(" ERROR ") && !line.contains(" supervisor: ")) {
+          continue;
+        }
+        // A logged exception's own message is on the next line.
+        if (i + 1 < lines.size() && EXCEPTION_LINE.matcher(lines.get(i + 1)).lookingAt()) {
+          line = line + " | " + lines.get(i + 1);
+        }
+        String message = line.substring(line.indexOf(' ') + 1);
+        lastOf.remove(message);
+        lastOf.put(message, line);
+        count.merge(message, 1, Integer::sum);
+      }
+      List<String> last = lastOf.entrySet().stream()
+          .map(entry -> (entry.getValue().length() > TROUBLE_LINE_LENGTH
+              ? entry.getValue().substring(0, TROUBLE_LINE_LENGTH) + "…" : entry.getValue())
+              + (count.get(entry.getKey()) > 1 ? " (" + count.get(entry.getKey()) + " times)" : ""))
+          .toList();
+      if (!last.isEmpty()) {
+        trouble.append("\n--- last warnings of .pulse/logs/").append(component).append(".log ---\n")
+            .append(String.join("\n", last.subList(Math.max(0, last.size() - TROUBLE_LINES), last.size())));
+      }
+    }
+    return trouble.isEmpty() ? failure : new AssertionError(failure.getMessage() + trouble, failure);
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();

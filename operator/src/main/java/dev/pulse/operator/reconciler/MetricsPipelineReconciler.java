@@ -63,6 +63,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,8 +84,17 @@ import org.slf4j.LoggerFactory;
  * decisions come first: whether this pipeline is the active one, and which certificates every
  * object describes. The CA Secret comes before the APIService and the serving Secret after it, so
  * kube-apiserver trusts a new CA before any pod serves a certificate it signed.
+ *
+ * <p>A failed reconcile is retried for as long as it fails, at least once a minute, as
+ * controller-runtime's work queue does. JOSDK's default gives up after five attempts (some 16 s),
+ * and then only a new event reconciles again: a pipeline that is not Ready could stop following
+ * its APIService when kube-apiserver was away for longer, or when status patches kept being
+ * computed from a cache that had not seen the previous patch yet (kube-apiserver answers such a
+ * JSON patch with 422 Invalid).
  */
 @ControllerConfiguration(name = MetricsPipelineReconciler.NAME)
+@GradualRetry(maxAttempts = MetricsPipelineReconciler.RETRY_WITHOUT_LIMIT,
+    maxInterval = MetricsPipelineReconciler.RETRY_MAX_INTERVAL_MILLIS)
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = MetricsPipelineReconciler.NAMESPACE, type = NamespaceDependentResource.class),
     @Dependent(name = MetricsPipelineReconciler.SERVICE_ACCOUNT, type = ServiceAccountDependentResource.class,
@@ -130,6 +140,10 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
   static final String API_SERVICE = "api-service";
   static final String SERVING_SECRET = "serving-secret";
   static final String DEPLOYMENT = "deployment";
+
+  /** JOSDK's GenericRetry takes -1 attempts as no limit. */
+  static final int RETRY_WITHOUT_LIMIT = -1;
+  static final long RETRY_MAX_INTERVAL_MILLIS = 60_000;
 
   /**
    * An inactive pipeline learns of the active one's deletion only by looking again: events of one

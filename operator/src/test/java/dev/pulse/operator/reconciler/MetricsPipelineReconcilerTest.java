@@ -43,6 +43,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.retry.RetryExecution;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,6 +132,23 @@ class MetricsPipelineReconcilerTest {
     assertThat(condition("cluster", "Ready").getReason()).isEqualTo("AggregatorStarting");
     assertThat(fetch("cluster").getStatus().getCertificateNotAfter())
         .isEqualTo(servingCertificate().getNotAfter().toInstant().toString());
+  }
+
+  /**
+   * kube-apiserver away for an upgrade, or a run of 422s: the operator keeps trying, backing off
+   * to once a minute, where JOSDK's default stops after five attempts until some event comes.
+   */
+  @Test
+  void aFailingReconcileIsRetriedWithoutLimitAtLeastOnceAMinute() {
+    RetryExecution retry = operator.getRegisteredController(MetricsPipelineReconciler.NAME).orElseThrow()
+        .getConfiguration().getRetry().initExecution();
+
+    List<Long> delays = IntStream.range(0, 100).mapToObj(attempt -> retry.nextDelay()
+        .orElseThrow(() -> new AssertionError("gave up after " + attempt + " retries"))).toList();
+
+    assertThat(delays.get(0)).isEqualTo(2_000);
+    assertThat(delays).isSorted().allSatisfy(delay -> assertThat(delay).isLessThanOrEqualTo(60_000));
+    assertThat(delays.get(99)).isEqualTo(60_000);
   }
 
   @Test
