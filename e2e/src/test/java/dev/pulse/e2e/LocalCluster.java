@@ -86,7 +86,7 @@ final class LocalCluster implements ExtensionContext.Store.CloseableResource {
     }
   }
 
-  /** Warnings, errors and restarts: the last lines of each, enough to see what went wrong. */
+  /** Warnings, errors and restarts of each component: the last few, to see what went wrong. */
   private static final int TROUBLE_LINES = 12;
   private static final int TROUBLE_LINE_LENGTH = 800;
   private static final Pattern EXCEPTION_LINE = Pattern.compile("[a-z][\\w.]*\\.[A-Z]\\w*(Exception|Error)\\b");
@@ -96,41 +96,47 @@ final class LocalCluster implements ExtensionContext.Store.CloseableResource {
     StringBuilder trouble = new StringBuilder();
     for (String component : List.of("operator", "aggregator")) {
       Path log = logs.resolve(component + ".log");
-      List<String> lines;
+      List<String> last;
       try {
-        lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+        last = Files.exists(log) ? lastTrouble(Files.readAllLines(log, StandardCharsets.UTF_8)) : List.of();
       } catch (IOException e) {
-        continue;
+        continue; // the failure itself matters more than an unreadable log
       }
-      // Each message once, at its last occurrence, with how often it came: a burst of one warning
-      // must not push out the one that matters.
-      Map<String, String> lastOf = new LinkedHashMap<>();
-      Map<String, Integer> count = new HashMap<>();
-      for (int i = 0; i < lines.size(); i++) {
-        String line = lines.get(i);
-        if (!line.contains(" WARN ") && !line.contains(" ERROR ") && !line.contains(" supervisor: ")) {
-          continue;
-        }
-        // A logged exception's own message is on the next line.
-        if (i + 1 < lines.size() && EXCEPTION_LINE.matcher(lines.get(i + 1)).lookingAt()) {
-          line = line + " | " + lines.get(i + 1);
-        }
-        String message = line.substring(line.indexOf(' ') + 1);
-        lastOf.remove(message);
-        lastOf.put(message, line);
-        count.merge(message, 1, Integer::sum);
-      }
-      List<String> last = lastOf.entrySet().stream()
-          .map(entry -> (entry.getValue().length() > TROUBLE_LINE_LENGTH
-              ? entry.getValue().substring(0, TROUBLE_LINE_LENGTH) + "…" : entry.getValue())
-              + (count.get(entry.getKey()) > 1 ? " (" + count.get(entry.getKey()) + " times)" : ""))
-          .toList();
       if (!last.isEmpty()) {
         trouble.append("\n--- last warnings of .pulse/logs/").append(component).append(".log ---\n")
-            .append(String.join("\n", last.subList(Math.max(0, last.size() - TROUBLE_LINES), last.size())));
+            .append(String.join("\n", last));
       }
     }
     return trouble.isEmpty() ? failure : new AssertionError(failure.getMessage() + trouble, failure);
+  }
+
+  /**
+   * Each message once, at its last occurrence, with how often it came: a burst of one warning must
+   * not push out the one that matters.
+   */
+  private static List<String> lastTrouble(List<String> lines) {
+    Map<String, String> lastOf = new LinkedHashMap<>();
+    Map<String, Integer> count = new HashMap<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (!line.contains(" WARN ") && !line.contains(" ERROR ") && !line.contains(" supervisor: ")) {
+        continue;
+      }
+      // A logged exception's own message is on the next line.
+      if (i + 1 < lines.size() && EXCEPTION_LINE.matcher(lines.get(i + 1)).lookingAt()) {
+        line = line + " | " + lines.get(i + 1);
+      }
+      String message = line.substring(line.indexOf(' ') + 1);
+      lastOf.remove(message);
+      lastOf.put(message, line);
+      count.merge(message, 1, Integer::sum);
+    }
+    List<String> last = lastOf.entrySet().stream()
+        .map(entry -> (entry.getValue().length() > TROUBLE_LINE_LENGTH
+            ? entry.getValue().substring(0, TROUBLE_LINE_LENGTH) + "…" : entry.getValue())
+            + (count.get(entry.getKey()) > 1 ? " (" + count.get(entry.getKey()) + " times)" : ""))
+        .toList();
+    return last.subList(Math.max(0, last.size() - TROUBLE_LINES), last.size());
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
