@@ -86,7 +86,7 @@ import org.slf4j.LoggerFactory;
  * kube-apiserver trusts a new CA before any pod serves a certificate it signed.
  *
  * <p>A failed reconcile is retried for as long as it fails, at least once a minute, as
- * controller-runtime's work queue does. JOSDK's default gives up after five attempts (some 16 s),
+ * controller-runtime's work queue does. JOSDK's default gives up after five retries (some 26 s),
  * and then only a new event reconciles again: a pipeline that is not Ready could stop following
  * its APIService when kube-apiserver was away for longer, or when status patches kept being
  * computed from a cache that had not seen the previous patch yet (kube-apiserver answers such a
