@@ -47,6 +47,13 @@ done
 
 now_ms() { date +%s%3N; }
 
+# The commit the figures belong to; "-dirty" when tracked files differ from it.
+measured_commit() {
+  local dirty=""
+  git -C "${REPO_ROOT}" diff --quiet HEAD -- || dirty="-dirty"
+  echo "$(git -C "${REPO_ROOT}" rev-parse --short HEAD)${dirty}"
+}
+
 # Records how long a phase took, for the summary at the end.
 phase_done() {
   local name=$1 start=$2
@@ -277,7 +284,7 @@ report_size() {
   obj="$(jq -n \
     --argjson nodes "${nodes}" --arg fleet "${fleet}" --argjson ppn "${pods_per_node}" \
     --argjson total "${total_nodes}" --argjson window "${WINDOW}" --argjson clients "${CLIENTS}" \
-    --argjson requests "${REQUESTS}" --arg commit "$(git -C "${REPO_ROOT}" rev-parse --short HEAD)" \
+    --argjson requests "${REQUESTS}" --arg commit "$(measured_commit)" \
     --arg date "$(date -u +%FT%TZ)" --arg jopts "$(pulse_jvm_options)" \
     --argjson pcpu "${PULSE_CPU}" --argjson mcpu "${MS_CPU}" \
     --argjson prss "${PULSE_RSS}" --argjson mrss "${MS_RSS}" --argjson orss "${OPERATOR_RSS}" \
@@ -373,7 +380,7 @@ main() {
     run_size "${size}"
   done
   printf '\nPulse vs metrics-server v0.8.0, same cluster and kubelets (%s, commit %s)\n' "$(date -u +%F)" \
-    "$(git -C "${REPO_ROOT}" rev-parse --short HEAD)"
+    "$(measured_commit)"
   bench_java BenchReport table "${REPORT}"
   bench_java BenchReport chart "${REPORT}" "${CHART}" >/dev/null
   cp "${REPORT}" "$(dirname "${CHART}")/report.json" # the chart's data, beside it
