@@ -1,6 +1,7 @@
 package dev.pulse.metrics;
 
 import dev.pulse.metrics.config.AggregatorOptions;
+import dev.pulse.metrics.logging.LogConfigurator;
 import dev.pulse.metrics.server.Aggregator;
 import dev.pulse.metrics.server.StartupException;
 import io.fabric8.kubernetes.client.Config;
@@ -40,9 +41,9 @@ public final class Main implements Callable<Integer> {
   private final AggregatorOptions options = new AggregatorOptions();
 
   public static void main(String[] args) {
-    String logFormat = System.getenv("PULSE_LOG_FORMAT");
-    if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
-      System.err.println("PULSE_LOG_FORMAT=" + logFormat + " is not text or json");
+    String logProblem = LogConfigurator.formatProblem(System.getenv());
+    if (logProblem != null) {
+      System.err.println(logProblem);
       System.exit(2);
     }
     System.exit(new CommandLine(new Main()).execute(args));

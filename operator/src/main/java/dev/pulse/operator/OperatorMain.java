@@ -3,6 +3,7 @@ package dev.pulse.operator;
 import dev.pulse.operator.api.MetricsPipeline;
 import dev.pulse.operator.model.AggregatorNamespaces;
 import dev.pulse.operator.model.LocalAggregator;
+import dev.pulse.operator.observability.LogConfigurator;
 import dev.pulse.operator.observability.ObservabilityServer;
 import dev.pulse.operator.reconciler.MetricsPipelineReconciler;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -46,9 +47,9 @@ public final class OperatorMain {
   private OperatorMain() {}
 
   public static void main(String[] args) {
-    String logFormat = System.getenv("PULSE_LOG_FORMAT");
-    if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
-      System.err.println("PULSE_LOG_FORMAT=" + logFormat + " is not text or json");
+    String logProblem = LogConfigurator.formatProblem(System.getenv());
+    if (logProblem != null) {
+      System.err.println(logProblem);
       System.exit(2);
     }
     Optional<LocalAggregator> local;

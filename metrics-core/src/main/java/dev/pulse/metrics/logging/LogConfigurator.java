@@ -20,20 +20,27 @@ import java.util.Map;
  *
  * <p>Configured in code rather than in a logback.xml: reading the XML took logback's Joran and the
  * JDK's XML parser, some 330 classes that the JVM kept for nothing after start-up. {@link
- * dev.pulse.metrics.Main} refuses a format other than text or json before anything logs.
+ * dev.pulse.metrics.Main} refuses a format other than text or json ({@link #formatProblem}) before anything logs.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_TOP_PRIORITY)
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
 
   static final String FORMAT = "PULSE_LOG_FORMAT";
   static final String LEVEL = "PULSE_LOG_LEVEL";
-  static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{0}: %msg%n";
+  private static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{0}: %msg%n";
 
   /** Libraries whose INFO lines say nothing a cluster administrator acts on. */
-  static final Map<String, Level> LIBRARY_LEVELS = Map.of(
+  private static final Map<String, Level> LIBRARY_LEVELS = Map.of(
       "io.fabric8", Level.WARN,
       "io.netty", Level.WARN,
       "io.vertx", Level.WARN);
+
+  /** Why {@code PULSE_LOG_FORMAT} in {@code env} cannot be used, or null. */
+  public static String formatProblem(Map<String, String> env) {
+    String format = env.get(FORMAT);
+    return format == null || format.equals("text") || format.equals("json") ? null
+        : FORMAT + "=" + format + " is not text or json";
+  }
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {

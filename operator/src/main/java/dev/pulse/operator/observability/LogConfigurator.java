@@ -20,14 +20,14 @@ import java.util.Map;
  *
  * <p>Configured in code rather than in a logback.xml: reading the XML took logback's Joran and the
  * JDK's XML parser, some 330 classes that the JVM kept for nothing after start-up. {@link
- * dev.pulse.operator.OperatorMain} refuses a format other than text or json before anything logs.
+ * dev.pulse.operator.OperatorMain} refuses a format other than text or json ({@link #formatProblem}) before anything logs.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_TOP_PRIORITY)
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
 
   static final String FORMAT = "PULSE_LOG_FORMAT";
   static final String LEVEL = "PULSE_LOG_LEVEL";
-  static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{0}: %msg%n";
+  private static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{0}: %msg%n";
 
   /**
    * Libraries whose INFO lines say nothing a cluster administrator acts on. Each watch a
@@ -35,9 +35,16 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
    * JDK's WebSocket refuses to send back close code 1006 (no status). fabric8 opens the watch again
    * either way; a watch that cannot be opened is still logged, by its informer.
    */
-  static final Map<String, Level> LIBRARY_LEVELS = Map.of(
+  private static final Map<String, Level> LIBRARY_LEVELS = Map.of(
       "io.fabric8", Level.WARN,
       "io.fabric8.kubernetes.client.jdkhttp.JdkWebSocketImpl", Level.ERROR);
+
+  /** Why {@code PULSE_LOG_FORMAT} in {@code env} cannot be used, or null. */
+  public static String formatProblem(Map<String, String> env) {
+    String format = env.get(FORMAT);
+    return format == null || format.equals("text") || format.equals("json") ? null
+        : FORMAT + "=" + format + " is not text or json";
+  }
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {

@@ -56,6 +56,15 @@ class LogConfiguratorTest {
     assertThat(configured(Map.of()).getLogger(Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.INFO);
   }
 
+  @Test
+  void mainRefusesAFormatOtherThanTextOrJson() {
+    assertThat(LogConfigurator.formatProblem(Map.of())).isNull();
+    assertThat(LogConfigurator.formatProblem(Map.of(LogConfigurator.FORMAT, "text"))).isNull();
+    assertThat(LogConfigurator.formatProblem(Map.of(LogConfigurator.FORMAT, "json"))).isNull();
+    assertThat(LogConfigurator.formatProblem(Map.of(LogConfigurator.FORMAT, "JSON")))
+        .isEqualTo("PULSE_LOG_FORMAT=JSON is not text or json");
+  }
+
   private static LoggerContext configured(Map<String, String> env) {
     LoggerContext context = new LoggerContext();
     context.setMDCAdapter(new LogbackMDCAdapter());
