@@ -1,6 +1,7 @@
 package dev.pulse.metrics.storage;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,11 +21,41 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
     int failures) {
 
   /**
-   * @param containers each reported container's series, in report order
-   * @param usage servable usage, or null unless every container the pod reported has one: a
-   *     partial pod would make the HPA under-count it
+   * One pod's containers, in report order, and the usage they yield: null unless every container
+   * the pod reported has one, as a partial pod would make the HPA under-count it. Names and series
+   * sit in two arrays rather than a map: nearly every pod runs one to three containers, and a pod's
+   * state is built anew at every scrape and kept for a resolution, long enough to reach the old
+   * generation, where a map per pod left five objects and some 200 bytes per container and scrape.
    */
-  record PodState(Map<String, Series> containers, PodUsage usage) {}
+  static final class PodState {
+    private final String[] names;
+    private final Series[] series;
+    private final PodUsage usage;
+
+    private PodState(String[] names, Series[] series, PodUsage usage) {
+      this.names = names;
+      this.series = series;
+      this.usage = usage;
+    }
+
+    PodUsage usage() {
+      return usage;
+    }
+
+    int containers() {
+      return names.length;
+    }
+
+    /** The container's series, or null if the pod did not report it. */
+    Series series(String container) {
+      for (int i = 0; i < names.length; i++) {
+        if (names[i].equals(container)) {
+          return series[i];
+        }
+      }
+      return null;
+    }
+  }
 
   static final NodeState EMPTY = new NodeState(null, null, Map.of(), -1, 0);
 
@@ -33,7 +64,7 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
   }
 
   int containerSeries() {
-    return pods.values().stream().mapToInt(p -> p.containers().size()).sum();
+    return pods.values().stream().mapToInt(PodState::containers).sum();
   }
 
   /** A scrape's outcome: the node's next state, and what of its report cannot be served. */
@@ -54,28 +85,24 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
       drops.servable(null, null, -1, -1);
     }
 
-    Map<PodRef, Map<String, Series>> nextContainers = new LinkedHashMap<>();
-    Map<PodRef, Boolean> complete = new LinkedHashMap<>();
+    Map<PodRef, PodBuilder> building = new LinkedHashMap<>();
     for (ContainerSample c : report.containers()) {
       PodRef ref = new PodRef(c.namespace(), c.pod());
-      Map<String, Series> series = nextContainers.computeIfAbsent(ref, r -> new LinkedHashMap<>());
-      complete.putIfAbsent(ref, true);
+      PodBuilder pod = building.computeIfAbsent(ref, r -> new PodBuilder(pods.get(r)));
       if (!drops.servable(ref, c.container(), c.cpuNanos(), c.memoryBytes())) {
-        complete.put(ref, false);
+        pod.incomplete();
         continue;
       }
       reportTimestamp = Math.max(reportTimestamp, c.timestampMillis());
-      PodState old = pods.get(ref);
-      Series before = old == null ? null : old.containers().get(c.container());
+      Series before = pod.old == null ? null : pod.old.series(c.container());
       Point p = new Point(c.timestampMillis(), c.cpuNanos(), c.memoryBytes(), c.startTimeMillis());
       Series after = Series.forContainer(before, p, reportTimestampMillis, resolutionMillis);
       drops.resetIf(ref, c.container(), before != null && after.prev() == null && before.resetBy(p));
-      series.put(c.container(), after);
+      pod.add(c.container(), after);
     }
 
-    Map<PodRef, PodState> nextPods = new LinkedHashMap<>();
-    nextContainers.forEach((ref, series) -> nextPods.put(ref, new PodState(
-        Collections.unmodifiableMap(series), complete.get(ref) ? podUsage(series) : null)));
+    Map<PodRef, PodState> nextPods = new LinkedHashMap<>(building.size() * 4 / 3 + 1);
+    building.forEach((ref, pod) -> nextPods.put(ref, pod.build()));
     Usage usage = nextNode == null ? null : nextNode.usage();
     NodeState next = new NodeState(nextNode, usage, Collections.unmodifiableMap(nextPods),
         reportTimestamp < 0 ? reportTimestampMillis : reportTimestamp, 0);
@@ -153,15 +180,44 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
     }
   }
 
-  private static PodUsage podUsage(Map<String, Series> containers) {
-    var usages = new ArrayList<ContainerUsage>(containers.size());
+  /** A pod's containers while its node's report is read; they may come in any order. */
+  private static final class PodBuilder {
+    private final PodState old;
+    private final List<String> names = new ArrayList<>(2);
+    private final List<Series> series = new ArrayList<>(2);
+    private boolean complete = true;
+
+    PodBuilder(PodState old) {
+      this.old = old;
+    }
+
+    void add(String container, Series s) {
+      names.add(container);
+      series.add(s);
+    }
+
+    void incomplete() {
+      complete = false;
+    }
+
+    PodState build() {
+      Series[] built = series.toArray(new Series[0]);
+      // Container names are the same instances scrape after scrape (LabelValues): keep the array.
+      String[] sameNames = old != null && names.equals(Arrays.asList(old.names))
+          ? old.names : names.toArray(new String[0]);
+      return new PodState(sameNames, built, complete ? podUsage(sameNames, built) : null);
+    }
+  }
+
+  private static PodUsage podUsage(String[] names, Series[] series) {
+    var usages = new ArrayList<ContainerUsage>(names.length);
     Usage earliest = null;
-    for (Map.Entry<String, Series> e : containers.entrySet()) {
-      Usage u = e.getValue().usage();
+    for (int i = 0; i < names.length; i++) {
+      Usage u = series[i].usage();
       if (u == null) {
         return null;
       }
-      usages.add(new ContainerUsage(e.getKey(), u));
+      usages.add(new ContainerUsage(names[i], u));
       if (earliest == null || u.timestampMillis() < earliest.timestampMillis()) {
         earliest = u;
       }

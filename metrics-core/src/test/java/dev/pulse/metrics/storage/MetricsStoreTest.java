@@ -190,6 +190,26 @@ class MetricsStoreTest {
     }
 
     @Test
+    void aPodsContainersAreMatchedByNameAmongOtherPodsInAnyOrder() {
+      long start = T0 - 3_600_000;
+      // A kubelet sorts series by their labels, container first: pods' containers come interleaved.
+      store.recordSuccess("n1", report()
+          .container("ns", "a", "app", T0, 10 * SECOND, 1, start)
+          .container("ns", "b", "app", T0, 20 * SECOND, 2, start)
+          .container("ns", "a", "proxy", T0, 30 * SECOND, 3, start).build());
+      store.recordSuccess("n1", report()
+          .container("ns", "b", "app", T0 + 15_000, 23 * SECOND, 5, start)
+          .container("ns", "a", "proxy", T0 + 15_000, 36 * SECOND, 6, start)
+          .container("ns", "a", "app", T0 + 15_000, 11 * SECOND + 500_000_000, 4, start).build());
+
+      assertThat(store.pod("ns", "a").containers()).containsExactly(
+          new ContainerUsage("proxy", new Usage(T0 + 15_000, 15_000, 400_000_000, 6)),
+          new ContainerUsage("app", new Usage(T0 + 15_000, 15_000, 100_000_000, 4)));
+      assertThat(store.pod("ns", "b").containers()).containsExactly(
+          new ContainerUsage("app", new Usage(T0 + 15_000, 15_000, 200_000_000, 5)));
+    }
+
+    @Test
     void aContainerWithZeroWorkingSetLeavesItsPodOutAsMetricsServerDoes() {
       long start = T0 - 3_600_000;
       store.recordSuccess("n1", report()
