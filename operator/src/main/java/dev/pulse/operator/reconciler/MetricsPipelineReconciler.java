@@ -150,7 +150,7 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
    * primary do not reconcile another.
    */
   static final Duration INACTIVE_RECHECK = Duration.ofMinutes(1);
-  /** How soon a pipeline that is not Ready yet is looked at again. */
+  /** How soon a pipeline that is not Ready yet, or still rolling out, is looked at again. */
   static final Duration NOT_READY_RECHECK = Duration.ofSeconds(10);
   /** How soon monitoring asked for is looked at again, for CRDs installed since and objects deleted. */
   static final Duration MONITORING_RECHECK = Duration.ofMinutes(1);
@@ -295,27 +295,11 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
     Observations observed = new Observations(workload, apiService,
         Optional.of(tls.serving().certificate().getNotAfter().toInstant()), Optional.empty(), nodes,
         authentication(context), monitoring, autoSize);
-    // Renewal must not wait for the periodic resync (hours): come back when a certificate is due.
-    Duration untilDue = Duration.between(now, tls.nextChange(policy.renewBefore()));
-    Duration next = untilDue.compareTo(MIN_RESCHEDULE) < 0 ? MIN_RESCHEDULE : untilDue;
     MetricsPipelineStatus status = StatusAggregator.aggregate(pipeline, observed, now);
-    // Until Ready, look again soon: kube-apiserver's availability check and the pods' readiness
-    // change without a write of ours, and an informer event may be missed (seen on a recreated
-    // APIService whose first status update JOSDK took for its own write).
-    if (!StatusAggregator.isReady(status)) {
-      next = NOT_READY_RECHECK;
-    }
-    // A node count waiting out the stabilization is applied when it is due, with or without news.
-    Optional<Duration> untilResize = autoSize.flatMap(AutoSize.Decision::due)
-        .map(due -> Duration.between(now, due))
-        .map(wait -> wait.compareTo(MIN_AUTO_SIZE_WAIT) < 0 ? MIN_AUTO_SIZE_WAIT : wait);
-    if (untilResize.isPresent() && untilResize.get().compareTo(next) < 0) {
-      next = untilResize.get();
-    }
-    // The Prometheus Operator's CRDs can be installed (or removed) at any time, with no event here.
-    if (pipeline.getSpec().getMonitoring().requested() && next.compareTo(MONITORING_RECHECK) > 0) {
-      next = MONITORING_RECHECK;
-    }
+    Duration next = nextLook(StatusAggregator.isReady(status), workload.rollingOut(),
+        Duration.between(now, tls.nextChange(policy.renewBefore())),
+        autoSize.flatMap(AutoSize.Decision::due).map(due -> Duration.between(now, due)),
+        pipeline.getSpec().getMonitoring().requested());
     return patchStatusIfChanged(pipeline, status, context, now).rescheduleAfter(next);
   }
 
@@ -437,6 +421,35 @@ public final class MetricsPipelineReconciler implements Reconciler<MetricsPipeli
     return new Workload(desired, Objects.requireNonNullElse(status.get().getReadyReplicas(), 0),
         Objects.requireNonNullElse(status.get().getUpdatedReplicas(), 0),
         Objects.requireNonNullElse(status.get().getReplicas(), 0), deadlineExceeded, PodProblems.of(pods));
+  }
+
+  /**
+   * When to reconcile again without news. Renewal must not wait for the periodic resync (hours):
+   * come back when a certificate is due. Until Ready, and while a rollout replaces pods, look again
+   * soon: kube-apiserver's availability check, the pods' readiness and the Deployment's progress
+   * change without a write of ours, and an informer event may be missed (seen on a recreated
+   * APIService whose first status update JOSDK took for its own write, and at the end of a rollout,
+   * whose status kept three ready replicas of two for minutes). A node count waiting out autoSize's
+   * stabilization is applied when it is due, and the Prometheus Operator's CRDs can be installed or
+   * removed at any time, with no event here.
+   *
+   * @param untilResize until autoSize's pending change is due, if one waits
+   */
+  static Duration nextLook(boolean ready, boolean rollingOut, Duration untilCertificateDue,
+      Optional<Duration> untilResize, boolean monitoring) {
+    Duration next = untilCertificateDue.compareTo(MIN_RESCHEDULE) < 0 ? MIN_RESCHEDULE : untilCertificateDue;
+    if (!ready || rollingOut) {
+      next = NOT_READY_RECHECK;
+    }
+    Optional<Duration> resize = untilResize
+        .map(wait -> wait.compareTo(MIN_AUTO_SIZE_WAIT) < 0 ? MIN_AUTO_SIZE_WAIT : wait);
+    if (resize.isPresent() && resize.get().compareTo(next) < 0) {
+      next = resize.get();
+    }
+    if (monitoring && next.compareTo(MONITORING_RECHECK) > 0) {
+      next = MONITORING_RECHECK;
+    }
+    return next;
   }
 
   /**
