@@ -180,11 +180,15 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
     }
   }
 
-  /** A pod's containers while its node's report is read; they may come in any order. */
+  /**
+   * A pod's containers while its node's report is read; they may come in any order. Arrays sized
+   * for one container (most pods) grow when needed, and are kept as they are when full.
+   */
   private static final class PodBuilder {
     private final PodState old;
-    private final List<String> names = new ArrayList<>(2);
-    private final List<Series> series = new ArrayList<>(2);
+    private String[] names = new String[1];
+    private Series[] series = new Series[1];
+    private int count;
     private boolean complete = true;
 
     PodBuilder(PodState old) {
@@ -192,8 +196,12 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
     }
 
     void add(String container, Series s) {
-      names.add(container);
-      series.add(s);
+      if (count == names.length) {
+        names = Arrays.copyOf(names, count * 2);
+        series = Arrays.copyOf(series, count * 2);
+      }
+      names[count] = container;
+      series[count++] = s;
     }
 
     void incomplete() {
@@ -201,11 +209,11 @@ record NodeState(Series node, Usage nodeUsage, Map<PodRef, PodState> pods, long 
     }
 
     PodState build() {
-      Series[] built = series.toArray(new Series[0]);
+      Series[] built = count == series.length ? series : Arrays.copyOf(series, count);
       // Container names are the same instances scrape after scrape (LabelValues): keep the array.
-      String[] sameNames = old != null && names.equals(Arrays.asList(old.names))
-          ? old.names : names.toArray(new String[0]);
-      return new PodState(sameNames, built, complete ? podUsage(sameNames, built) : null);
+      String[] builtNames = old != null && Arrays.equals(old.names, 0, old.names.length, names, 0, count)
+          ? old.names : count == names.length ? names : Arrays.copyOf(names, count);
+      return new PodState(builtNames, built, complete ? podUsage(builtNames, built) : null);
     }
   }
 
